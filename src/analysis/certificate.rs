@@ -1,0 +1,1 @@
+//! Certificate facts (x509-parser) and certificate/chain findings.

@@ -1,0 +1,3 @@
+//! Analysis: pure functions from facts to findings, one file per family.
+
+pub mod certificate;

@@ -1,0 +1,1 @@
+//! Renderers: reports to bytes, one file per format.

@@ -1,0 +1,1 @@
+//! Scheduler: runs the probes for each target and assembles its report.

@@ -1,0 +1,1 @@
+//! Targets: parsing what the user typed and resolving it to addresses.
