@@ -1,0 +1,835 @@
+//! Test harness shared by the integration tests: real servers on 127.0.0.1, stopped by PID, and a
+//! runner for the tlscheck binary.
+//!
+//! Every server binds 127.0.0.1 only. Names are mapped to loopback with tlscheck's own
+//! `--connect-to`, never DNS or /etc/hosts. A test that needs a server binary it cannot find
+//! panics with a clear message: in CI a missing server is a failure, never a silent skip.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// How long a server may take to start listening.
+const SERVER_START_LIMIT: Duration = Duration::from_secs(10);
+/// How long one tlscheck run may take before the harness kills it: far above `--timeout`, so it
+/// only fires when tlscheck hangs.
+const TLSCHECK_RUN_LIMIT: Duration = Duration::from_secs(60);
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+/// Absolute path of a fixture in `testdata/certs/`, checked to exist.
+pub fn cert_path(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join("certs")
+        .join(name);
+    assert!(
+        path.is_file(),
+        "fixture {} is missing; regenerate with testdata/certs/generate.sh",
+        path.display()
+    );
+    path
+}
+
+/// [`cert_path`] as a string, for command lines.
+pub fn cert(name: &str) -> String {
+    cert_path(name).display().to_string()
+}
+
+/// The SHA-256 fingerprint of a fixture as openssl prints it: colon-separated upper-case hex.
+pub fn openssl_sha256_fingerprint(name: &str) -> String {
+    let printed = openssl_x509_field(name, "-fingerprint");
+    // "sha256 Fingerprint=AB:CD:..." (the prefix's case varies between OpenSSL versions)
+    printed
+        .split_once('=')
+        .map(|(_, value)| value.trim().to_uppercase())
+        .unwrap_or_else(|| panic!("unexpected openssl fingerprint output {printed:?}"))
+}
+
+/// The serial number of a fixture as openssl prints it: upper-case hex without separators.
+pub fn openssl_serial(name: &str) -> String {
+    let printed = openssl_x509_field(name, "-serial");
+    printed
+        .split_once('=')
+        .map(|(_, value)| value.trim().to_uppercase())
+        .unwrap_or_else(|| panic!("unexpected openssl serial output {printed:?}"))
+}
+
+fn openssl_x509_field(name: &str, option: &str) -> String {
+    let openssl = require_tool("openssl");
+    let output = Command::new(openssl)
+        .args(["x509", "-noout", "-sha256", option, "-in"])
+        .arg(cert_path(name))
+        .output()
+        .expect("run openssl x509");
+    assert!(
+        output.status.success(),
+        "openssl x509 {option} failed: {output:?}"
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports and tools
+
+/// A TCP port on 127.0.0.1 that was free a moment ago. Also used as a port nobody listens on.
+pub fn free_port() -> u16 {
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0 to find a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// `count` distinct free ports on 127.0.0.1 (all held at once while choosing, so none repeats).
+pub fn free_ports(count: usize) -> Vec<u16> {
+    let listeners: Vec<TcpListener> = (0..count)
+        .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0"))
+        .collect();
+    listeners
+        .iter()
+        .map(|listener| listener.local_addr().expect("local address").port())
+        .collect()
+}
+
+/// Polls until something accepts TCP connections on `addr`, or `deadline` passes.
+pub fn wait_until_listening(addr: SocketAddr, deadline: Instant) -> Result<(), String> {
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(_) => return Ok(()),
+            Err(error) if Instant::now() >= deadline => {
+                return Err(format!("nothing listening on {addr}: {error}"))
+            }
+            Err(_) => sleep(POLL_INTERVAL),
+        }
+    }
+}
+
+/// The full path of a server binary the tests need. Panics, loudly, when it is not installed.
+pub fn require_tool(name: &str) -> PathBuf {
+    let path_var = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path_var).collect();
+    // nginx lives in /usr/sbin, which is not on every user's PATH.
+    dirs.extend(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from));
+    dirs.into_iter()
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "the integration tests need `{name}`, which is not installed (searched PATH and \
+                 /usr/sbin): run ./tests/run.sh as root, which installs it, or \
+                 `apt-get install -y --no-install-recommends nginx gnutls-bin openssl`"
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+/// A server process the test started. Dropping it kills that process by its recorded PID and
+/// reaps it; if the test is panicking, it prints the server's log so the failure shows it.
+pub struct ServerGuard {
+    name: String,
+    command_line: String,
+    child: Child,
+    /// The address tests connect to.
+    pub addr: SocketAddr,
+    logs: Vec<PathBuf>,
+    _dir: TempDir,
+}
+
+impl ServerGuard {
+    /// Spawns `command` with stdout and stderr written to `dir/server.log`, and waits until it
+    /// listens on every address in `listening`. `extra_logs` are more files to show on failure.
+    fn start(
+        name: &str,
+        mut command: Command,
+        dir: TempDir,
+        listening: &[SocketAddr],
+        extra_logs: Vec<PathBuf>,
+    ) -> ServerGuard {
+        let log_path = dir.path().join("server.log");
+        let log = File::create(&log_path).expect("create server log");
+        command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone log handle"))
+            .stderr(log);
+        let command_line = describe(&command);
+        let child = command
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {name} ({command_line}): {error}"));
+        let mut logs = vec![log_path];
+        logs.extend(extra_logs);
+        let mut guard = ServerGuard {
+            name: name.to_string(),
+            command_line,
+            child,
+            addr: listening[0],
+            logs,
+            _dir: dir,
+        };
+        let deadline = Instant::now() + SERVER_START_LIMIT;
+        for &addr in listening {
+            guard.wait_for(addr, deadline);
+        }
+        guard
+    }
+
+    fn wait_for(&mut self, addr: SocketAddr, deadline: Instant) {
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll server process") {
+                panic!(
+                    "{} exited ({status}) before listening on {addr}\ncommand: {}\n{}",
+                    self.name,
+                    self.command_line,
+                    self.log()
+                );
+            }
+            let step = (Instant::now() + Duration::from_millis(100)).min(deadline);
+            match wait_until_listening(addr, step) {
+                Ok(()) => return,
+                Err(error) if Instant::now() >= deadline => panic!(
+                    "{} did not start within {SERVER_START_LIMIT:?}: {error}\ncommand: {}\n{}",
+                    self.name,
+                    self.command_line,
+                    self.log()
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> String {
+        let mut text = String::new();
+        for path in &self.logs {
+            let content = fs::read_to_string(path).unwrap_or_else(|error| format!("({error})"));
+            text.push_str(&format!("--- {} ---\n{content}\n", path.display()));
+        }
+        text
+    }
+}
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        // By PID, the one we spawned: never by name.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!(
+                "=== {} (pid {}) log, command: {}\n{}",
+                self.name,
+                self.child.id(),
+                self.command_line,
+                self.log()
+            );
+        }
+    }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(OsStr::to_string_lossy)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `openssl s_server -www` on 127.0.0.1, built up from options.
+pub struct OpensslServer {
+    certificate_file: String,
+    key_file: String,
+    cipher: Option<String>,
+    security_level: Option<u8>,
+    args: Vec<String>,
+}
+
+impl OpensslServer {
+    /// Serves the certificates in fixture `certificate_file` in file order, the first being the
+    /// leaf (like nginx's `ssl_certificate`), with the private key in fixture `key_file`.
+    pub fn new(certificate_file: &str, key_file: &str) -> OpensslServer {
+        OpensslServer {
+            certificate_file: certificate_file.to_string(),
+            key_file: key_file.to_string(),
+            cipher: None,
+            security_level: None,
+            args: Vec::new(),
+        }
+    }
+
+    /// TLS 1.2 and below only (`-no_tls1_3`).
+    pub fn without_tls13(self) -> OpensslServer {
+        self.arg("-no_tls1_3")
+    }
+
+    /// TLS 1.2 exactly (`-tls1_2`).
+    pub fn tls12_only(self) -> OpensslServer {
+        self.arg("-tls1_2")
+    }
+
+    /// The TLS 1.2 cipher list (`-cipher`).
+    pub fn cipher(mut self, list: &str) -> OpensslServer {
+        self.cipher = Some(list.to_string());
+        self
+    }
+
+    /// OpenSSL security level; 0 lets it serve RSA-1024 keys and SHA-1 certificates.
+    pub fn security_level(mut self, level: u8) -> OpensslServer {
+        self.security_level = Some(level);
+        self
+    }
+
+    /// Refuses clients without a certificate issued by the CA in fixture `ca_file`
+    /// (`-Verify 1 -CAfile ... -verify_return_error`); the CA's name is sent in the request.
+    pub fn require_client_cert(self, ca_file: &str) -> OpensslServer {
+        self.client_verification("-Verify", ca_file)
+    }
+
+    /// Asks for, but does not insist on, a client certificate from the CA in `ca_file`
+    /// (`-verify 1 -CAfile ... -verify_return_error`).
+    pub fn request_client_cert(self, ca_file: &str) -> OpensslServer {
+        self.client_verification("-verify", ca_file)
+    }
+
+    fn client_verification(self, option: &str, ca_file: &str) -> OpensslServer {
+        // Without -verify_return_error, s_server logs a bad client certificate and carries on.
+        self.arg(option)
+            .arg("1")
+            .arg("-CAfile")
+            .arg(&cert(ca_file))
+            .arg("-verify_return_error")
+    }
+
+    /// Any other s_server option.
+    pub fn arg(mut self, arg: &str) -> OpensslServer {
+        self.args.push(arg.to_string());
+        self
+    }
+
+    pub fn start(self) -> ServerGuard {
+        let openssl = require_tool("openssl");
+        let dir = tempfile::tempdir().expect("create server directory");
+        let port = free_port();
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+
+        // s_server reads one certificate from -cert; the rest of the file goes to -cert_chain.
+        let pem = fs::read_to_string(cert_path(&self.certificate_file)).expect("read certificate");
+        let blocks = pem_certificates(&pem);
+        assert!(
+            !blocks.is_empty(),
+            "no certificate in {}",
+            self.certificate_file
+        );
+        let leaf = dir.path().join("leaf.pem");
+        fs::write(&leaf, &blocks[0]).expect("write leaf");
+
+        let mut command = Command::new(openssl);
+        command
+            .arg("s_server")
+            .arg("-accept")
+            .arg(addr.to_string())
+            .arg("-cert")
+            .arg(&leaf)
+            .arg("-key")
+            .arg(cert_path(&self.key_file))
+            .arg("-www");
+        if blocks.len() > 1 {
+            let chain = dir.path().join("chain.pem");
+            fs::write(&chain, blocks[1..].concat()).expect("write chain");
+            command.arg("-cert_chain").arg(chain);
+        }
+        if self.cipher.is_some() || self.security_level.is_some() {
+            let mut list = self.cipher.unwrap_or_else(|| "DEFAULT".to_string());
+            if let Some(level) = self.security_level {
+                list.push_str(&format!(":@SECLEVEL={level}"));
+            }
+            command.arg("-cipher").arg(list);
+        }
+        command.args(&self.args);
+        ServerGuard::start("openssl s_server", command, dir, &[addr], Vec::new())
+    }
+}
+
+/// The PEM certificate blocks in `pem`, each with its END line and a newline.
+fn pem_certificates(pem: &str) -> Vec<String> {
+    const END: &str = "-----END CERTIFICATE-----";
+    pem.split_inclusive(END)
+        .filter_map(|part| {
+            part.find("-----BEGIN CERTIFICATE-----")
+                .map(|start| format!("{}\n", &part[start..]))
+        })
+        .collect()
+}
+
+/// The how-to nginx configuration's ciphers (Mozilla "intermediate").
+pub const HOW_TO_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:\
+ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:\
+ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+/// The HSTS header of the well-configured site.
+pub const GOOD_HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// What nginx's plain-HTTP server block does.
+#[derive(Clone, Debug)]
+pub enum PlainHttp {
+    /// `return STATUS LOCATION;`, e.g. `return 301 https://$server_name$request_uri;`.
+    Redirect { status: u16, location: String },
+    /// Serves the page over plain HTTP, no redirect.
+    Content,
+    /// No plain-HTTP server at all: the port is closed.
+    Absent,
+}
+
+/// nginx serving `server_name` over HTTPS and plain HTTP on 127.0.0.1, from a config written into
+/// a temporary directory; single process (`daemon off; master_process off;`).
+#[derive(Clone, Debug)]
+pub struct NginxServer {
+    server_name: String,
+    certificate_file: String,
+    key_file: String,
+    protocols: String,
+    ciphers: String,
+    hsts: Option<String>,
+    plain_http: PlainHttp,
+}
+
+impl NginxServer {
+    /// The seed how-to configuration: TLS 1.2 and 1.3, the how-to ciphers, full chain, and a
+    /// port-80 block with `return 301 https://$server_name$request_uri;`; no HSTS.
+    pub fn how_to() -> NginxServer {
+        NginxServer {
+            server_name: "good.test".to_string(),
+            certificate_file: "good-fullchain.pem".to_string(),
+            key_file: "good.key".to_string(),
+            protocols: "TLSv1.2 TLSv1.3".to_string(),
+            ciphers: HOW_TO_CIPHERS.to_string(),
+            hsts: None,
+            plain_http: PlainHttp::Redirect {
+                status: 301,
+                location: "https://$server_name$request_uri".to_string(),
+            },
+        }
+    }
+
+    /// The how-to configuration plus
+    /// `add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;`.
+    pub fn well_configured() -> NginxServer {
+        NginxServer::how_to().hsts(GOOD_HSTS)
+    }
+
+    /// A good certificate, but plain HTTP serves the page (no redirect) and no HSTS.
+    pub fn misconfigured() -> NginxServer {
+        NginxServer::how_to().plain_http(PlainHttp::Content)
+    }
+
+    pub fn hsts(mut self, value: &str) -> NginxServer {
+        self.hsts = Some(value.to_string());
+        self
+    }
+
+    pub fn plain_http(mut self, plain_http: PlainHttp) -> NginxServer {
+        self.plain_http = plain_http;
+        self
+    }
+
+    /// Plain HTTP answers `return STATUS LOCATION;`.
+    pub fn redirect(self, status: u16, location: &str) -> NginxServer {
+        self.plain_http(PlainHttp::Redirect {
+            status,
+            location: location.to_string(),
+        })
+    }
+
+    /// `ssl_protocols`, e.g. `TLSv1.2`.
+    pub fn protocols(mut self, protocols: &str) -> NginxServer {
+        self.protocols = protocols.to_string();
+        self
+    }
+
+    pub fn certificate(mut self, certificate_file: &str, key_file: &str) -> NginxServer {
+        self.certificate_file = certificate_file.to_string();
+        self.key_file = key_file.to_string();
+        self
+    }
+
+    /// The nginx.conf for this site, with everything nginx writes kept inside `dir`.
+    pub fn config(&self, dir: &Path, https_port: u16, http_port: u16) -> String {
+        let dir = dir.display();
+        let name = &self.server_name;
+        let mut lines = vec![
+            "daemon off;".to_string(),
+            "master_process off;".to_string(),
+            "worker_processes 1;".to_string(),
+            format!("pid {dir}/nginx.pid;"),
+            "error_log stderr info;".to_string(),
+            "events { worker_connections 64; }".to_string(),
+            "http {".to_string(),
+            format!("    access_log {dir}/access.log;"),
+            format!("    client_body_temp_path {dir}/client_body;"),
+            format!("    proxy_temp_path {dir}/proxy;"),
+            format!("    fastcgi_temp_path {dir}/fastcgi;"),
+            format!("    uwsgi_temp_path {dir}/uwsgi;"),
+            format!("    scgi_temp_path {dir}/scgi;"),
+            "    default_type text/plain;".to_string(),
+        ];
+        let plain_http_body = match &self.plain_http {
+            PlainHttp::Redirect { status, location } => {
+                Some(format!("return {status} {location};"))
+            }
+            PlainHttp::Content => Some(format!(
+                "location / {{ return 200 \"hello from {name} over plain http\\n\"; }}"
+            )),
+            PlainHttp::Absent => None,
+        };
+        if let Some(body) = plain_http_body {
+            lines.extend([
+                "    server {".to_string(),
+                format!("        listen 127.0.0.1:{http_port};"),
+                format!("        server_name {name};"),
+                format!("        {body}"),
+                "    }".to_string(),
+            ]);
+        }
+        lines.extend([
+            "    server {".to_string(),
+            format!("        listen 127.0.0.1:{https_port} ssl;"),
+            format!("        server_name {name};"),
+            format!("        ssl_certificate {};", cert(&self.certificate_file)),
+            format!("        ssl_certificate_key {};", cert(&self.key_file)),
+            format!("        ssl_protocols {};", self.protocols),
+            format!("        ssl_ciphers {};", self.ciphers),
+            "        ssl_prefer_server_ciphers off;".to_string(),
+        ]);
+        if let Some(value) = &self.hsts {
+            lines.push(format!(
+                "        add_header Strict-Transport-Security \"{value}\" always;"
+            ));
+        }
+        lines.extend([
+            format!("        location / {{ return 200 \"hello from {name}\\n\"; }}"),
+            "    }".to_string(),
+            "}".to_string(),
+        ]);
+        lines.join("\n") + "\n"
+    }
+
+    pub fn start(self) -> NginxGuard {
+        let nginx = require_tool("nginx");
+        let dir = tempfile::tempdir().expect("create nginx prefix directory");
+        let ports = free_ports(2);
+        let (https_port, http_port) = (ports[0], ports[1]);
+        let config_path = dir.path().join("nginx.conf");
+        fs::write(&config_path, self.config(dir.path(), https_port, http_port))
+            .expect("write nginx.conf");
+
+        let mut command = Command::new(nginx);
+        // -e: the startup error log too goes to stderr, not /var/log/nginx.
+        command
+            .arg("-e")
+            .arg("stderr")
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&config_path);
+        let mut listening = vec![SocketAddr::from((Ipv4Addr::LOCALHOST, https_port))];
+        if !matches!(self.plain_http, PlainHttp::Absent) {
+            listening.push(SocketAddr::from((Ipv4Addr::LOCALHOST, http_port)));
+        }
+        let extra_logs = vec![config_path.clone(), dir.path().join("access.log")];
+        let server = ServerGuard::start("nginx", command, dir, &listening, extra_logs);
+        NginxGuard {
+            server,
+            server_name: self.server_name,
+            https_port,
+            http_port,
+        }
+    }
+}
+
+/// A running nginx; drop stops it.
+pub struct NginxGuard {
+    pub server: ServerGuard,
+    pub server_name: String,
+    pub https_port: u16,
+    /// Plain HTTP; nobody listens there with [`PlainHttp::Absent`].
+    pub http_port: u16,
+}
+
+impl NginxGuard {
+    /// Scan arguments for `https://SERVER_NAME/` with ports 443 and 80 mapped to this nginx.
+    pub fn scan_args(&self) -> Vec<String> {
+        let name = &self.server_name;
+        let mut args = vec![name.clone()];
+        args.extend(connect_to(name, 443, self.https_port));
+        args.extend(connect_to(name, 80, self.http_port));
+        args
+    }
+}
+
+/// `--connect-to NAME:PORT:127.0.0.1:LOOPBACK_PORT`.
+pub fn connect_to(name: &str, port: u16, loopback_port: u16) -> [String; 2] {
+    [
+        "--connect-to".to_string(),
+        format!("{name}:{port}:127.0.0.1:{loopback_port}"),
+    ]
+}
+
+/// Scan arguments for `NAME:PORT` served by `server`, with plain HTTP (port 80) mapped to a
+/// loopback port nobody listens on, so no packet leaves the machine.
+pub fn scan_args_for(name: &str, server: &ServerGuard) -> Vec<String> {
+    let port = server.port();
+    let mut args = vec![format!("{name}:{port}")];
+    args.extend(connect_to(name, port, port));
+    args.extend(connect_to(name, 80, free_port()));
+    args
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running tlscheck
+
+/// What one tlscheck run produced.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub args: Vec<String>,
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "tlscheck {}\nexit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// Runs the tlscheck binary with `args`, killing it (by PID) if it outlives the run limit.
+pub fn tlscheck<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|arg| arg.as_ref().to_string())
+        .collect();
+    let dir = tempfile::tempdir().expect("create output directory");
+    let stdout_path = dir.path().join("stdout");
+    let stderr_path = dir.path().join("stderr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlscheck"))
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(File::create(&stdout_path).expect("create stdout file"))
+        .stderr(File::create(&stderr_path).expect("create stderr file"))
+        .spawn()
+        .expect("start tlscheck");
+    let deadline = Instant::now() + TLSCHECK_RUN_LIMIT;
+    let status: ExitStatus = loop {
+        if let Some(status) = child.try_wait().expect("poll tlscheck") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "tlscheck {} still running after {TLSCHECK_RUN_LIMIT:?}; killed it\n\
+                 --- stdout ---\n{}\n--- stderr ---\n{}",
+                args.join(" "),
+                fs::read_to_string(&stdout_path).unwrap_or_default(),
+                fs::read_to_string(&stderr_path).unwrap_or_default()
+            );
+        }
+        sleep(POLL_INTERVAL);
+    };
+    let output = Output {
+        code: status.code().unwrap_or(-1),
+        stdout: fs::read_to_string(&stdout_path).expect("read stdout"),
+        stderr: fs::read_to_string(&stderr_path).expect("read stderr"),
+        args,
+    };
+    assert!(
+        status.code().is_some(),
+        "tlscheck was killed by a signal ({status})\n{output}"
+    );
+    output
+}
+
+/// Runs tlscheck with `--format json` and returns the run and its single report.
+pub fn scan<I, S>(args: I) -> (Output, Value)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut args: Vec<String> = args
+        .into_iter()
+        .map(|arg| arg.as_ref().to_string())
+        .collect();
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let output = tlscheck(&args);
+    let document: Value = serde_json::from_str(&output.stdout)
+        .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{output}"));
+    assert_eq!(document["schema_version"], 1, "schema_version\n{output}");
+    let reports = document["reports"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no reports array\n{output}"));
+    assert_eq!(reports.len(), 1, "one target, one report\n{output}");
+    let report = reports[0].clone();
+    (output, report)
+}
+
+/// Runs tlscheck with `--format json` and returns `reports[0]`.
+pub fn scan_json<I, S>(args: I) -> Value
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    scan(args).1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading reports
+
+fn pretty(report: &Value) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|_| report.to_string())
+}
+
+/// The value at JSON pointer `pointer`, e.g. `/tls/protocol`; panics showing the report if absent.
+#[track_caller]
+pub fn at<'a>(report: &'a Value, pointer: &str) -> &'a Value {
+    report
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("report has no {pointer}\n{}", pretty(report)))
+}
+
+#[track_caller]
+pub fn str_at<'a>(report: &'a Value, pointer: &str) -> &'a str {
+    at(report, pointer)
+        .as_str()
+        .unwrap_or_else(|| panic!("{pointer} is not a string\n{}", pretty(report)))
+}
+
+#[track_caller]
+pub fn bool_at(report: &Value, pointer: &str) -> bool {
+    at(report, pointer)
+        .as_bool()
+        .unwrap_or_else(|| panic!("{pointer} is not a boolean\n{}", pretty(report)))
+}
+
+#[track_caller]
+pub fn i64_at(report: &Value, pointer: &str) -> i64 {
+    at(report, pointer)
+        .as_i64()
+        .unwrap_or_else(|| panic!("{pointer} is not an integer\n{}", pretty(report)))
+}
+
+#[track_caller]
+pub fn array_at<'a>(report: &'a Value, pointer: &str) -> &'a Vec<Value> {
+    at(report, pointer)
+        .as_array()
+        .unwrap_or_else(|| panic!("{pointer} is not an array\n{}", pretty(report)))
+}
+
+/// Asserts the value at `pointer` equals `expected`, showing the report when it does not.
+#[track_caller]
+pub fn assert_at(report: &Value, pointer: &str, expected: impl Into<Value>) {
+    let expected = expected.into();
+    assert_eq!(
+        at(report, pointer),
+        &expected,
+        "{pointer}\n{}",
+        pretty(report)
+    );
+}
+
+/// The ids of the report's findings, in order.
+pub fn finding_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .map(|findings| {
+            findings
+                .iter()
+                .filter_map(|finding| finding["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[track_caller]
+pub fn assert_finding(report: &Value, id: &str) {
+    let ids = finding_ids(report);
+    assert!(
+        ids.iter().any(|found| found == id),
+        "expected finding {id}, found {ids:?}\n{}",
+        pretty(report)
+    );
+}
+
+#[track_caller]
+pub fn assert_no_finding(report: &Value, id: &str) {
+    let ids = finding_ids(report);
+    assert!(
+        !ids.iter().any(|found| found == id),
+        "unexpected finding {id} among {ids:?}\n{}",
+        pretty(report)
+    );
+}
+
+/// Asserts no finding id starts with any of `prefixes`, e.g. `["cert.", "chain."]`.
+#[track_caller]
+pub fn assert_no_finding_in(report: &Value, prefixes: &[&str]) {
+    let ids = finding_ids(report);
+    let unexpected: Vec<&String> = ids
+        .iter()
+        .filter(|id| prefixes.iter().any(|prefix| id.starts_with(prefix)))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "unexpected findings {unexpected:?}\n{}",
+        pretty(report)
+    );
+}
+
+/// Severity names from least to most severe, as `--fail-on` takes them.
+pub const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+/// Rank of a severity name in [`SEVERITIES`].
+pub fn severity_rank(name: &str) -> usize {
+    SEVERITIES
+        .iter()
+        .position(|severity| *severity == name)
+        .unwrap_or_else(|| panic!("unknown severity {name:?}"))
+}
+
+/// The most severe finding's rank, if there are findings.
+pub fn worst_severity_rank(report: &Value) -> Option<usize> {
+    report["findings"].as_array().and_then(|findings| {
+        findings
+            .iter()
+            .filter_map(|finding| finding["severity"].as_str())
+            .map(severity_rank)
+            .max()
+    })
+}
