@@ -1,0 +1,492 @@
+//! Scans of `openssl s_server` on 127.0.0.1 serving the how-to certificates in testdata/certs:
+//! connection facts, chain facts and certificate findings, exit codes and the table output.
+
+mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::*;
+
+/// `--ca-file root.pem`: trust the private test root.
+fn trusting_test_root(mut args: Vec<String>) -> Vec<String> {
+    args.extend(["--ca-file".to_string(), cert("root.pem")]);
+    args
+}
+
+fn good_server() -> ServerGuard {
+    OpensslServer::new("good-fullchain.pem", "good.key").start()
+}
+
+#[test]
+fn trusted_private_chain_has_no_certificate_findings() {
+    let server = good_server();
+    let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
+
+    assert_at(&report, "/unreachable", serde_json::Value::Null);
+    assert_at(&report, "/target/host", "good.test");
+    assert_at(&report, "/target/port", server.port());
+    assert_at(&report, "/target/sni", "good.test");
+    assert_at(
+        &report,
+        "/target/connected_to",
+        format!("127.0.0.1:{}", server.port()),
+    );
+
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/tls/protocol", "TLSv1.3");
+    let group = str_at(&report, "/tls/key_exchange_group");
+    // OpenSSL 3.0 has no ML-KEM, so the hybrid group cannot be chosen; x25519 is its first choice.
+    assert!(
+        group.eq_ignore_ascii_case("x25519"),
+        "key exchange group {group:?}"
+    );
+    assert!(str_at(&report, "/tls/cipher_suite").starts_with("TLS_AES_"));
+    assert_at(
+        &report,
+        "/tls/handshake_signature_error",
+        serde_json::Value::Null,
+    );
+
+    let chain = at(&report, "/certificates");
+    let certificates = array_at(chain, "/certificates");
+    assert_eq!(certificates.len(), 2, "leaf and intermediate, as served");
+    assert_at(chain, "/certificates/0/common_name", "good.test");
+    assert_at(
+        chain,
+        "/certificates/1/common_name",
+        "tlscheck Test Intermediate CA",
+    );
+    assert_at(chain, "/order_correct", true);
+    assert_at(chain, "/incomplete", false);
+    assert_at(chain, "/trust/trusted", true);
+    assert_at(chain, "/trust/error", serde_json::Value::Null);
+    assert_at(chain, "/hostname/name", "good.test");
+    assert_at(chain, "/hostname/matches", true);
+
+    let leaf = at(chain, "/certificates/0");
+    assert_at(
+        leaf,
+        "/dns_names",
+        serde_json::json!(["good.test", "www.good.test"]),
+    );
+    assert_at(leaf, "/ip_addresses", serde_json::json!(["127.0.0.1"]));
+    assert_at(leaf, "/key/algorithm", "RSA");
+    assert_at(leaf, "/key/bits", 2048);
+    assert_at(leaf, "/signature_algorithm", "sha256WithRSAEncryption");
+    assert_at(leaf, "/is_ca", false);
+    assert_at(leaf, "/self_signed", false);
+    assert_at(leaf, "/expired", false);
+    assert_at(leaf, "/not_yet_valid", false);
+    assert_at(
+        leaf,
+        "/sha256_fingerprint",
+        openssl_sha256_fingerprint("good.pem"),
+    );
+    let serial: String = str_at(leaf, "/serial")
+        .chars()
+        .filter(|c| *c != ':')
+        .collect();
+    assert_eq!(
+        serial.trim_start_matches('0'),
+        openssl_serial("good.pem").trim_start_matches('0'),
+        "serial"
+    );
+    assert!(
+        i64_at(leaf, "/days_left") > 365 * 15,
+        "20-year fixture: {}",
+        i64_at(leaf, "/days_left")
+    );
+    assert_at(chain, "/certificates/1/is_ca", true);
+
+    assert_no_finding_in(&report, &["cert.", "chain.", "tls."]);
+}
+
+#[test]
+fn private_chain_is_untrusted_without_ca_file() {
+    let server = good_server();
+    let report = scan_json(scan_args_for("good.test", &server));
+
+    assert_at(&report, "/certificates/trust/trusted", false);
+    assert!(
+        str_at(&report, "/certificates/trust/store").contains("webpki-roots"),
+        "default store is webpki-roots"
+    );
+    assert!(at(&report, "/certificates/trust/error").is_string());
+    assert_finding(&report, "cert.untrusted");
+    // The handshake still completes: untrusted is a finding, not a failed scan.
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/certificates/hostname/matches", true);
+}
+
+#[test]
+fn how_to_weak_ca_reports_rsa_1024_key_and_sha1_signature() {
+    let server = OpensslServer::new("weak.pem", "weak.key")
+        .security_level(0)
+        .start();
+    let report = scan_json(scan_args_for("weak.test", &server));
+
+    // rustls refuses to verify a handshake signature from an RSA-1024 key; the scan goes on.
+    assert_at(&report, "/tls/status", "ok");
+    assert!(
+        at(&report, "/tls/handshake_signature_error").is_string(),
+        "RSA-1024 handshake signature must be recorded as an error"
+    );
+    let leaf = at(&report, "/certificates/certificates/0");
+    assert_at(leaf, "/common_name", "weak.test");
+    assert_at(leaf, "/key/algorithm", "RSA");
+    assert_at(leaf, "/key/bits", 1024);
+    assert_at(leaf, "/signature_algorithm", "sha1WithRSAEncryption");
+    assert_at(leaf, "/signature_hash", "SHA-1");
+    assert_finding(&report, "cert.weak-key");
+    assert_finding(&report, "cert.sha1-signature");
+    assert_at(&report, "/certificates/trust/trusted", false);
+}
+
+#[test]
+fn self_signed_certificate_is_reported() {
+    let server = OpensslServer::new("selfsigned.pem", "selfsigned.key").start();
+    let report = scan_json(scan_args_for("selfsigned.test", &server));
+
+    assert_at(&report, "/tls/status", "ok");
+    assert_eq!(array_at(&report, "/certificates/certificates").len(), 1);
+    assert_at(&report, "/certificates/certificates/0/self_signed", true);
+    assert_at(
+        &report,
+        "/certificates/certificates/0/issuer",
+        str_at(&report, "/certificates/certificates/0/subject"),
+    );
+    assert_at(&report, "/certificates/trust/trusted", false);
+    assert_at(&report, "/certificates/hostname/matches", true);
+    assert_finding(&report, "cert.self-signed");
+}
+
+/// Whole days from now to `when` (seconds since the epoch), rounded toward negative infinity.
+fn days_from_now(when: i64) -> i64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64;
+    (when - now).div_euclid(86_400)
+}
+
+#[test]
+fn expired_certificate_is_reported_with_negative_days_left() {
+    let server = OpensslServer::new("expired-fullchain.pem", "expired.key").start();
+    let (output, report) = scan(trusting_test_root(scan_args_for("expired.test", &server)));
+
+    let leaf = at(&report, "/certificates/certificates/0");
+    assert_at(leaf, "/common_name", "expired.test");
+    assert_at(leaf, "/expired", true);
+    assert!(str_at(leaf, "/not_before").starts_with("2020-01-01T00:00:00"));
+    assert!(str_at(leaf, "/not_after").starts_with("2021-01-01T00:00:00"));
+    // not_after is 2021-01-01T00:00:00Z = 1609459200.
+    let expected = days_from_now(1_609_459_200);
+    let days_left = i64_at(leaf, "/days_left");
+    assert!(
+        (days_left - expected).abs() <= 1,
+        "days_left {days_left}, expected about {expected}"
+    );
+    assert_at(&report, "/certificates/trust/trusted", false);
+    assert_finding(&report, "cert.expired");
+    assert_eq!(
+        output.code, 1,
+        "an expired certificate fails the scan\n{output}"
+    );
+}
+
+#[test]
+fn not_yet_valid_certificate_is_reported() {
+    let server = OpensslServer::new("future-fullchain.pem", "future.key").start();
+    let report = scan_json(trusting_test_root(scan_args_for("future.test", &server)));
+
+    let leaf = at(&report, "/certificates/certificates/0");
+    assert_at(leaf, "/common_name", "future.test");
+    assert_at(leaf, "/not_yet_valid", true);
+    assert_at(leaf, "/expired", false);
+    assert!(str_at(leaf, "/not_before").starts_with("2090-01-01T00:00:00"));
+    assert_at(&report, "/certificates/trust/trusted", false);
+    assert_finding(&report, "cert.not-yet-valid");
+    assert_no_finding(&report, "cert.expired");
+}
+
+#[test]
+fn hostname_mismatch_names_what_the_certificate_covers() {
+    let server = good_server();
+    let report = scan_json(trusting_test_root(scan_args_for("other.test", &server)));
+
+    assert_at(&report, "/target/sni", "other.test");
+    assert_at(&report, "/certificates/hostname/name", "other.test");
+    assert_at(&report, "/certificates/hostname/matches", false);
+    let covered = array_at(&report, "/certificates/hostname/covered");
+    for name in ["good.test", "www.good.test", "127.0.0.1"] {
+        assert!(
+            covered.iter().any(|value| value == name),
+            "covered {covered:?} lacks {name}"
+        );
+    }
+    assert_finding(&report, "cert.hostname-mismatch");
+}
+
+#[test]
+fn missing_intermediate_makes_chain_incomplete_and_untrusted() {
+    let server = OpensslServer::new("good.pem", "good.key").start();
+    let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
+
+    let chain = at(&report, "/certificates");
+    assert_eq!(array_at(chain, "/certificates").len(), 1, "leaf only");
+    assert_at(chain, "/incomplete", true);
+    let missing = str_at(chain, "/missing_issuer");
+    assert!(
+        missing.contains("tlscheck Test Intermediate CA"),
+        "missing issuer {missing:?}"
+    );
+    assert_at(chain, "/trust/trusted", false);
+    assert_finding(&report, "chain.incomplete");
+    assert_finding(&report, "cert.untrusted");
+}
+
+#[test]
+fn chain_in_wrong_order_is_reported() {
+    // leaf, root, intermediate: the root was pasted before the intermediate.
+    let server = OpensslServer::new("good-wrong-order.pem", "good.key").start();
+    let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
+
+    let chain = at(&report, "/certificates");
+    assert_eq!(array_at(chain, "/certificates").len(), 3, "as presented");
+    assert_at(chain, "/certificates/0/common_name", "good.test");
+    assert_at(
+        chain,
+        "/certificates/1/common_name",
+        "tlscheck Test Root CA",
+    );
+    assert_at(
+        chain,
+        "/certificates/2/common_name",
+        "tlscheck Test Intermediate CA",
+    );
+    assert_at(chain, "/order_correct", false);
+    assert_at(chain, "/incomplete", false);
+    // Path building does not depend on the order, so clients still trust it.
+    assert_at(chain, "/trust/trusted", true);
+    assert_finding(&report, "chain.order");
+    assert_no_finding(&report, "chain.incomplete");
+}
+
+#[test]
+fn tls12_only_server_negotiates_tls12_with_the_servers_cipher() {
+    let server = OpensslServer::new("good-fullchain.pem", "good.key")
+        .without_tls13()
+        .cipher("ECDHE-RSA-AES128-GCM-SHA256")
+        .start();
+    let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
+
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/tls/protocol", "TLSv1.2");
+    assert_at(
+        &report,
+        "/tls/cipher_suite",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    );
+    let code = str_at(&report, "/tls/cipher_suite_code");
+    assert!(code.eq_ignore_ascii_case("0xc02f"), "suite code {code:?}");
+    let group = str_at(&report, "/tls/key_exchange_group");
+    assert!(
+        group.eq_ignore_ascii_case("x25519"),
+        "key exchange group {group:?}"
+    );
+    assert_at(&report, "/certificates/trust/trusted", true);
+}
+
+#[test]
+fn ec_p256_leaf_reports_its_curve() {
+    let server = OpensslServer::new("ec-fullchain.pem", "ec.key").start();
+    let report = scan_json(trusting_test_root(scan_args_for("ec.test", &server)));
+
+    let leaf = at(&report, "/certificates/certificates/0");
+    assert_at(leaf, "/common_name", "ec.test");
+    assert_at(leaf, "/key/algorithm", "EC");
+    assert_at(leaf, "/key/bits", 256);
+    assert_at(leaf, "/key/curve", "P-256");
+    assert_at(&report, "/certificates/trust/trusted", true);
+    assert_no_finding(&report, "cert.weak-key");
+}
+
+#[test]
+fn ip_literal_target_is_checked_against_ip_san() {
+    let server = good_server();
+    let port = server.port();
+    let closed = free_port().to_string();
+    let report = scan_json([
+        format!("127.0.0.1:{port}").as_str(),
+        "--http-port",
+        closed.as_str(),
+        "--ca-file",
+        cert("root.pem").as_str(),
+    ]);
+
+    assert_at(&report, "/target/host", "127.0.0.1");
+    assert_at(&report, "/target/sni", serde_json::Value::Null);
+    assert_at(&report, "/certificates/hostname/name", "127.0.0.1");
+    assert_at(&report, "/certificates/hostname/matches", true);
+    assert_at(&report, "/certificates/trust/trusted", true);
+    assert_no_finding(&report, "cert.hostname-mismatch");
+}
+
+#[test]
+fn sni_option_names_the_host_at_an_ip_literal() {
+    let server = good_server();
+    let port = server.port();
+    let closed = free_port().to_string();
+    let report = scan_json([
+        format!("127.0.0.1:{port}").as_str(),
+        "--sni",
+        "www.good.test",
+        "--http-port",
+        closed.as_str(),
+        "--ca-file",
+        cert("root.pem").as_str(),
+    ]);
+
+    assert_at(&report, "/target/sni", "www.good.test");
+    assert_at(&report, "/certificates/hostname/name", "www.good.test");
+    assert_at(&report, "/certificates/hostname/matches", true);
+    assert_no_finding(&report, "cert.hostname-mismatch");
+}
+
+#[test]
+fn resolve_option_maps_a_name_to_loopback() {
+    let server = good_server();
+    let port = server.port();
+    let closed = free_port();
+    let report = scan_json([
+        format!("https://good.test:{port}/").as_str(),
+        "--resolve",
+        format!("good.test:{port}:127.0.0.1").as_str(),
+        "--resolve",
+        format!("good.test:{closed}:127.0.0.1").as_str(),
+        "--http-port",
+        closed.to_string().as_str(),
+        "--ca-file",
+        cert("root.pem").as_str(),
+    ]);
+
+    assert_at(&report, "/target/host", "good.test");
+    assert_at(&report, "/target/path", "/");
+    assert_at(&report, "/target/connected_to", format!("127.0.0.1:{port}"));
+    assert_at(&report, "/certificates/trust/trusted", true);
+    assert_at(&report, "/certificates/hostname/matches", true);
+}
+
+#[test]
+fn unreachable_port_exits_3_with_the_reason_in_the_report() {
+    let closed = free_port();
+    let http_closed = free_port().to_string();
+    let (output, report) = scan([
+        format!("127.0.0.1:{closed}").as_str(),
+        "--http-port",
+        http_closed.as_str(),
+        "--timeout",
+        "3",
+    ]);
+
+    assert_eq!(output.code, 3, "unreachable target\n{output}");
+    assert!(
+        at(&report, "/unreachable").is_string(),
+        "unreachable reason\n{output}"
+    );
+
+    let table = tlscheck([
+        format!("127.0.0.1:{closed}").as_str(),
+        "--http-port",
+        http_closed.as_str(),
+        "--timeout",
+        "3",
+    ]);
+    assert_eq!(table.code, 3, "{table}");
+}
+
+#[test]
+fn bad_targets_exit_2_naming_the_input() {
+    for target in ["good.test:99999", "[::1", "https://", "good.test:notaport"] {
+        let output = tlscheck([target]);
+        assert_eq!(output.code, 2, "target {target:?}\n{output}");
+        assert!(
+            output.stderr.contains("error"),
+            "an error message for {target:?}\n{output}"
+        );
+        assert!(
+            output.stderr.contains(target),
+            "the message quotes the bad target {target:?}\n{output}"
+        );
+    }
+}
+
+#[test]
+fn configuration_errors_exit_2() {
+    // An IP literal and closed ports, so nothing leaves loopback even if options were checked late.
+    let target = format!("127.0.0.1:{}", free_port());
+    let http_port = free_port().to_string();
+    let missing = "/nonexistent/tlscheck-test/root.pem";
+    let output = tlscheck([&target, "--http-port", &http_port, "--ca-file", missing]);
+    assert_eq!(output.code, 2, "{output}");
+    assert!(output.stderr.contains(missing), "names the file\n{output}");
+
+    for options in [
+        ["--format", "yaml"],
+        ["--fail-on", "severe"],
+        ["--connect-to", "good.test:443"],
+        ["--resolve", "good.test:443:not-an-address"],
+        ["--timeout", "soon"],
+    ] {
+        let mut args = vec![target.as_str(), "--http-port", &http_port];
+        args.extend(options);
+        let output = tlscheck(&args);
+        assert_eq!(output.code, 2, "{output}");
+    }
+    let output = tlscheck([&target, "--no-such-option"]);
+    assert_eq!(output.code, 2, "{output}");
+}
+
+#[test]
+fn fail_on_threshold_decides_exit_code() {
+    let server = OpensslServer::new("expired-fullchain.pem", "expired.key").start();
+    let args = trusting_test_root(scan_args_for("expired.test", &server));
+    let (default_run, report) = scan(&args);
+    let worst = worst_severity_rank(&report).expect("an expired certificate yields findings");
+
+    assert_eq!(default_run.code, 1, "default --fail-on high\n{default_run}");
+    for threshold in SEVERITIES {
+        let mut with_threshold = args.clone();
+        with_threshold.extend(["--fail-on".to_string(), threshold.to_string()]);
+        let output = tlscheck(&with_threshold);
+        let expected = if worst >= severity_rank(threshold) {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            output.code, expected,
+            "--fail-on {threshold} with worst finding {}\n{output}",
+            SEVERITIES[worst]
+        );
+    }
+}
+
+#[test]
+fn table_output_shows_sections_and_findings() {
+    let server = OpensslServer::new("expired-fullchain.pem", "expired.key").start();
+    let output = tlscheck(trusting_test_root(scan_args_for("expired.test", &server)));
+
+    assert_eq!(output.code, 1, "{output}");
+    let text = output.stdout.to_lowercase();
+    for section in ["connection", "chain", "http", "findings"] {
+        assert!(text.contains(section), "section {section:?}\n{output}");
+    }
+    assert!(output.stdout.contains("cert.expired"), "{output}");
+    assert!(output.stdout.contains("expired.test"), "{output}");
+    assert!(output.stdout.contains("TLSv1.3"), "{output}");
+    assert!(
+        !output.stdout.contains('\u{1b}'),
+        "no colour when stdout is not a terminal\n{output}"
+    );
+}
