@@ -5,13 +5,225 @@
 //! ```text
 //! targets ──> probes ──> facts ──> findings ──> report
 //! (target)    (probe)    (model)   (analysis)   (report)
+//!                 scheduled by (scan)
 //! ```
 //!
 //! Only [`probe`] touches the network. [`analysis`] and [`report`] are pure functions of data.
+//! [`run`] ties them together for the command line; [`demo`] serves the embedded demo.
 
 pub mod analysis;
+pub mod cli;
+pub mod demo;
 pub mod model;
 pub mod probe;
 pub mod report;
 pub mod scan;
 pub mod target;
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::cli::{Cli, ColorChoice, Command, ScanArgs, TrustChoice};
+use crate::model::{HostReport, Severity};
+use crate::probe::handshake::{load_client_identity, HandshakeSettings, IdentityError};
+use crate::probe::trust::{RootSource, TrustError, TrustStore};
+use crate::report::RenderOptions;
+use crate::scan::ScanConfig;
+use crate::target::{ConnectTo, Overrides, Target, TargetError};
+
+/// Documented process exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// No finding at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Usage or configuration error.
+    Usage = 2,
+    /// A target was unreachable or could not be scanned.
+    Unreachable = 3,
+}
+
+/// A problem with what the user asked for: exit code 2.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error("--timeout must be a positive number of seconds, not {0}")]
+    Timeout(f64),
+    #[error("--crit-days ({crit}) must not be larger than --warn-days ({warn})")]
+    Days { warn: i64, crit: i64 },
+    #[error("--concurrency must be at least 1")]
+    Concurrency,
+    #[error("--sni '{0}' is not a valid DNS name")]
+    Sni(String),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+    #[error("demo: {0}")]
+    Demo(String),
+}
+
+/// What to print and how to exit.
+pub struct RunOutput {
+    pub stdout: Vec<u8>,
+    pub exit: ExitCode,
+}
+
+/// Run the command line: parse-independent entry point used by `main` and tests.
+pub fn run(cli: Cli) -> Result<RunOutput, ConfigError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ConfigError::Runtime(e.to_string()))?;
+    match cli.command {
+        Some(Command::Demo(args)) => runtime.block_on(demo::run(args)),
+        Some(Command::Completions { shell }) => Ok(RunOutput {
+            stdout: completions(shell),
+            exit: ExitCode::Clean,
+        }),
+        None => runtime.block_on(run_scan(cli.scan)),
+    }
+}
+
+/// A completion script for `shell`, generated from the clap definition.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut bytes = Vec::new();
+    clap_complete::generate(shell, &mut command, "tlscheck", &mut bytes);
+    bytes
+}
+
+/// Turn the scan flags into targets and a scan configuration, checking each.
+pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigError> {
+    let targets = args
+        .targets
+        .iter()
+        .map(|t| Target::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return Err(ConfigError::Timeout(args.timeout));
+    }
+    if args.crit_days > args.warn_days {
+        return Err(ConfigError::Days {
+            warn: args.warn_days,
+            crit: args.crit_days,
+        });
+    }
+    if args.concurrency == 0 {
+        return Err(ConfigError::Concurrency);
+    }
+    if let Some(sni) = &args.sni {
+        if rustls::pki_types::DnsName::try_from(sni.as_str()).is_err() {
+            return Err(ConfigError::Sni(sni.clone()));
+        }
+    }
+    let mut overrides = Overrides::default();
+    for rule in &args.connect_to {
+        overrides.rules.push(ConnectTo::parse(rule)?);
+    }
+    for rule in &args.resolve {
+        overrides.rules.push(ConnectTo::parse_resolve(rule)?);
+    }
+    let source = match args.trust {
+        TrustChoice::Webpki => RootSource::Webpki,
+        TrustChoice::System => RootSource::System,
+    };
+    let trust = TrustStore::load(source, &args.ca_files)?;
+    let provider = probe::handshake::provider();
+    let client_identity = match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => Some(load_client_identity(cert, key, &provider)?),
+        _ => None,
+    };
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let config = ScanConfig {
+        timeout,
+        sni: args.sni.clone(),
+        overrides,
+        handshake: HandshakeSettings {
+            verifier: trust.verifier(provider.clone())?,
+            provider,
+            client_identity,
+            timeout,
+        },
+        trust,
+        http_port: Some(args.http_port),
+        skip_http: args.no_http,
+        thresholds: analysis::ExpiryThresholds {
+            warn_days: args.warn_days,
+            crit_days: args.crit_days,
+        },
+        concurrency: args.concurrency,
+    };
+    Ok((targets, config))
+}
+
+async fn run_scan(args: ScanArgs) -> Result<RunOutput, ConfigError> {
+    let (targets, config) = scan_config(&args)?;
+    let progress: Option<Arc<dyn scan::Progress>> =
+        if targets.len() > 1 && std::io::stderr().is_terminal() {
+            Some(Arc::new(StderrProgress))
+        } else {
+            None
+        };
+    let reports = scan::scan_all(targets, Arc::new(config), progress).await;
+    let fail_on = Severity::from(args.fail_on);
+    let options = render_options(args.color, fail_on);
+    let stdout = report::renderer(args.format).render(&reports, &options);
+    Ok(RunOutput {
+        stdout,
+        exit: exit_code(&reports, fail_on),
+    })
+}
+
+/// 3 when any target was unreachable, else 1 when any finding reaches `fail_on`, else 0.
+pub fn exit_code(reports: &[HostReport], fail_on: Severity) -> ExitCode {
+    if reports.iter().any(|r| r.unreachable.is_some()) {
+        ExitCode::Unreachable
+    } else if reports
+        .iter()
+        .any(|r| r.worst_severity().is_some_and(|w| w >= fail_on))
+    {
+        ExitCode::Findings
+    } else {
+        ExitCode::Clean
+    }
+}
+
+/// Colour and width for the terminal we print to.
+pub fn render_options(color: ColorChoice, fail_on: Severity) -> RenderOptions {
+    let terminal = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    };
+    let width = comfy_table::Table::new()
+        .width()
+        .filter(|_| terminal)
+        .unwrap_or(120);
+    RenderOptions {
+        color,
+        width,
+        fail_on,
+    }
+}
+
+/// One line per finished target on stderr, for scans of several targets on a terminal.
+struct StderrProgress;
+
+impl scan::Progress for StderrProgress {
+    fn target_done(&self, done: usize, total: usize, report: &HostReport) {
+        eprintln!(
+            "[{done}/{total}] {} done in {} ms",
+            report.target.input, report.duration_ms
+        );
+    }
+}

@@ -242,8 +242,10 @@ pub enum RedirectVerdict {
     HttpsTemporary,
     /// Leaves for another host.
     OtherHost,
-    /// Answers over plain HTTP without redirecting to https.
+    /// Answers over plain HTTP without redirecting.
     NoRedirect,
+    /// Redirects, but only to other plain-HTTP URLs and never reaches https.
+    StaysHttp,
     /// Redirects back to itself.
     Loop,
     /// More hops than the limit.

@@ -1,1 +1,6 @@
-//! Probes: the only code that touches the network.
+//! Probes: the only code that touches the network. Each probe step uses at most one connection
+//! at a time and returns facts (or a failure as data).
+
+pub mod handshake;
+pub mod http;
+pub mod trust;

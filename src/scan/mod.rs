@@ -1,1 +1,430 @@
-//! Scheduler: runs the probes for each target and assembles its report.
+//! Scheduler: runs the probes for each target and assembles its report. Every target yields
+//! exactly one [`HostReport`]; a failing probe becomes data in it, never a lost report.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rustls::pki_types::ServerName;
+use tokio::sync::Semaphore;
+
+use crate::analysis::{self, ExpiryThresholds};
+use crate::model::{
+    ChainFacts, ClientAuthFacts, HostReport, HostnameFacts, Outcome, TargetFacts, TrustFacts,
+};
+use crate::probe::handshake::{self, HandshakeRecord, HandshakeRequest, HandshakeSettings};
+use crate::probe::http::{follow_redirects, Url};
+use crate::probe::trust::TrustStore;
+use crate::target::{Overrides, Target, DEFAULT_HTTP_PORT};
+
+/// Everything a scan needs besides the targets.
+#[derive(Clone, Debug)]
+pub struct ScanConfig {
+    pub timeout: Duration,
+    /// `--sni`: the name to send instead of the target's host.
+    pub sni: Option<String>,
+    pub overrides: Overrides,
+    pub trust: TrustStore,
+    pub handshake: HandshakeSettings,
+    /// `--http-port`; an `http://host:port` target's port wins.
+    pub http_port: Option<u16>,
+    /// Skip the plain-HTTP redirect check.
+    pub skip_http: bool,
+    pub thresholds: ExpiryThresholds,
+    /// Targets scanned at once.
+    pub concurrency: usize,
+}
+
+/// Observes progress (for a progress line on a terminal); called from the scan tasks.
+pub trait Progress: Send + Sync {
+    fn target_done(&self, done: usize, total: usize, report: &HostReport);
+}
+
+/// Scan every target, at most `config.concurrency` at once; reports come back in input order.
+pub async fn scan_all(
+    targets: Vec<Target>,
+    config: Arc<ScanConfig>,
+    progress: Option<Arc<dyn Progress>>,
+) -> Vec<HostReport> {
+    let total = targets.len();
+    let limit = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::with_capacity(total);
+    for target in targets {
+        let config = config.clone();
+        let limit = limit.clone();
+        let progress = progress.clone();
+        let done = done.clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let report = scan_target(&target, &config).await;
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            if let Some(progress) = &progress {
+                progress.target_done(finished, total, &report);
+            }
+            (target, report)
+        }));
+    }
+    let mut reports = Vec::with_capacity(total);
+    for task in tasks {
+        match task.await {
+            Ok((_, report)) => reports.push(report),
+            // A panicking probe is a bug; the report still says what happened.
+            Err(error) => reports.push(failed_report(
+                "unknown",
+                format!("internal error: scan task failed: {error}"),
+            )),
+        }
+    }
+    reports
+}
+
+fn failed_report(input: &str, reason: String) -> HostReport {
+    HostReport {
+        target: TargetFacts {
+            input: input.to_string(),
+            host: input.to_string(),
+            port: 0,
+            sni: None,
+            path: "/".into(),
+            addresses: vec![],
+            connected_to: None,
+        },
+        scanned_at: rfc3339(SystemTime::now()),
+        duration_ms: 0,
+        unreachable: Some(reason.clone()),
+        tls: Outcome::Skipped {
+            reason: reason.clone(),
+        },
+        certificates: None,
+        client_auth: None,
+        https: Outcome::Skipped {
+            reason: reason.clone(),
+        },
+        redirect: Outcome::Skipped { reason },
+        findings: vec![],
+    }
+}
+
+/// Scan one target: resolve, TLS handshake + HTTPS request, plain-HTTP redirect, analysis.
+pub async fn scan_target(target: &Target, config: &ScanConfig) -> HostReport {
+    let started = Instant::now();
+    let scanned_at = SystemTime::now();
+    let now = unix_seconds(scanned_at);
+    let sni = config
+        .sni
+        .clone()
+        .or_else(|| target.server_name().map(str::to_string));
+    let mut report = HostReport {
+        target: TargetFacts {
+            input: target.input.clone(),
+            host: target.host.to_string(),
+            port: target.port,
+            sni: sni.clone(),
+            path: target.path.clone(),
+            addresses: vec![],
+            connected_to: None,
+        },
+        scanned_at: rfc3339(scanned_at),
+        duration_ms: 0,
+        unreachable: None,
+        tls: Outcome::Skipped {
+            reason: "not reached".into(),
+        },
+        certificates: None,
+        client_auth: None,
+        https: Outcome::Skipped {
+            reason: "not reached".into(),
+        },
+        redirect: Outcome::Skipped {
+            reason: "not reached".into(),
+        },
+        findings: vec![],
+    };
+
+    let http_future = redirect_probe(target, config);
+    let tls_future = tls_probe(target, config, sni.as_deref(), &mut report, now);
+    let (redirect, ()) = tokio::join!(http_future, tls_future);
+    report.redirect = redirect;
+    if report.unreachable.is_none() {
+        report.findings = analysis::findings(&report, config.thresholds);
+    }
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    report
+}
+
+async fn redirect_probe(
+    target: &Target,
+    config: &ScanConfig,
+) -> Outcome<crate::model::RedirectFacts> {
+    if config.skip_http {
+        return Outcome::Skipped {
+            reason: "--no-http".into(),
+        };
+    }
+    let start = Url {
+        https: false,
+        host: target.host.clone(),
+        port: target
+            .http_port
+            .or(config.http_port)
+            .unwrap_or(DEFAULT_HTTP_PORT),
+        path: target.path.clone(),
+    };
+    match follow_redirects(&start, &config.overrides, config.timeout).await {
+        Ok(facts) => Outcome::Ok(facts),
+        Err(reason) => Outcome::Failed { reason },
+    }
+}
+
+async fn tls_probe(
+    target: &Target,
+    config: &ScanConfig,
+    sni: Option<&str>,
+    report: &mut HostReport,
+    now: i64,
+) {
+    let addresses = match config
+        .overrides
+        .resolve(&target.host, target.port, config.timeout)
+        .await
+    {
+        Ok(addresses) => addresses,
+        Err(error) => return mark_unreachable(report, error.to_string()),
+    };
+    report.target.addresses = addresses.iter().map(|a| a.ip().to_string()).collect();
+    let server_name = match server_name(sni, &addresses) {
+        Ok(name) => name,
+        Err(reason) => return mark_unreachable(report, reason),
+    };
+    let authority = match target.port {
+        443 => target.host.authority(),
+        port => format!("{}:{port}", target.host.authority()),
+    };
+    let mut request = HandshakeRequest {
+        address: addresses[0],
+        server_name,
+        authority,
+        path: target.path.clone(),
+        present_identity: true,
+    };
+    // Try each address until one accepts TCP; the first that does is the one scanned.
+    let mut record = None;
+    let mut last_error = String::new();
+    for address in &addresses {
+        request.address = *address;
+        match handshake::probe(&request, &config.handshake).await {
+            Ok(found) => {
+                record = Some(found);
+                break;
+            }
+            Err(error) => last_error = error.to_string(),
+        }
+    }
+    let Some(record) = record else {
+        return mark_unreachable(report, last_error);
+    };
+    report.target.connected_to = Some(record.connected_to.to_string());
+    let hostname = sni
+        .map(str::to_string)
+        .unwrap_or_else(|| target.host.to_string());
+    report.client_auth = Some(client_auth(&record, &request, config).await);
+    report.certificates = chain_facts(&record, config, &hostname, now);
+    report.tls = match &record.connection {
+        Ok(facts) => Outcome::Ok(facts.clone()),
+        Err(failure) => Outcome::Failed {
+            reason: failure.message.clone(),
+        },
+    };
+    report.https = match &record.https {
+        None => Outcome::Skipped {
+            reason: "no TLS connection".into(),
+        },
+        Some(Ok(facts)) => Outcome::Ok(facts.clone()),
+        Some(Err(failure)) => Outcome::Failed {
+            reason: failure.message.clone(),
+        },
+    };
+}
+
+fn mark_unreachable(report: &mut HostReport, reason: String) {
+    report.tls = Outcome::Skipped {
+        reason: reason.clone(),
+    };
+    report.https = Outcome::Skipped {
+        reason: reason.clone(),
+    };
+    report.unreachable = Some(reason);
+}
+
+fn server_name(sni: Option<&str>, addresses: &[SocketAddr]) -> Result<ServerName<'static>, String> {
+    match sni {
+        Some(name) => ServerName::try_from(name.to_string())
+            .map_err(|e| format!("'{name}' cannot be sent as a server name: {e}")),
+        None => addresses
+            .first()
+            .map(|a| ServerName::IpAddress(a.ip().into()))
+            .ok_or_else(|| "no address to connect to".to_string()),
+    }
+}
+
+/// What the server did about client certificates; makes a second handshake without our
+/// certificate when we presented one, to learn whether it is required.
+async fn client_auth(
+    record: &HandshakeRecord,
+    request: &HandshakeRequest,
+    config: &ScanConfig,
+) -> ClientAuthFacts {
+    let requested = record.client_auth_request.is_some();
+    let ca_names = record
+        .client_auth_request
+        .iter()
+        .flatten()
+        .map(|der| distinguished_name(der))
+        .collect();
+    let have_identity = config.handshake.client_identity.is_some();
+    let presented = requested && have_identity;
+    let refusal = refusal_alert(record);
+    let refused = refusal.is_some() || record.connection.is_err();
+    let mut facts = ClientAuthFacts {
+        requested,
+        ca_names,
+        presented,
+        required: Some(requested && refused && !have_identity),
+        accepted: None,
+        refusal: None,
+    };
+    if !requested {
+        return facts;
+    }
+    if !have_identity {
+        facts.refusal = refused.then(|| refusal.unwrap_or_else(|| "connection closed".into()));
+        return facts;
+    }
+    facts.accepted = Some(!refused);
+    if refused {
+        facts.refusal = Some(refusal.unwrap_or_else(|| "connection closed".into()));
+    }
+    let without = HandshakeRequest {
+        present_identity: false,
+        ..request.clone()
+    };
+    facts.required = match handshake::probe(&without, &config.handshake).await {
+        Ok(second) => Some(refusal_alert(&second).is_some() || second.connection.is_err()),
+        Err(_) => None,
+    };
+    facts
+}
+
+/// The alert that refused us, during the handshake or right after it (TLS 1.3 servers check
+/// the client certificate after the client considers the handshake done).
+fn refusal_alert(record: &HandshakeRecord) -> Option<String> {
+    match (&record.connection, &record.https) {
+        (Err(failure), _) => failure.alert.clone(),
+        (Ok(_), Some(Err(failure))) => failure.alert.clone(),
+        _ => None,
+    }
+}
+
+fn chain_facts(
+    record: &HandshakeRecord,
+    config: &ScanConfig,
+    hostname: &str,
+    now: i64,
+) -> Option<ChainFacts> {
+    let chain = &record.verifier.chain;
+    if chain.is_empty() {
+        return None;
+    }
+    let presented: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
+    let trust = TrustFacts {
+        trusted: record.verifier.trust_error.is_none(),
+        store: config.trust.label.clone(),
+        error: record.verifier.trust_error.as_ref().map(trust_error_text),
+    };
+    let anchors = config.trust.anchor_subjects();
+    match analysis::certificate::analyse_chain(&presented, &anchors, trust.clone(), hostname, now) {
+        Ok(facts) => Some(facts),
+        Err(error) => Some(ChainFacts {
+            certificates: vec![],
+            order_correct: false,
+            incomplete: false,
+            missing_issuer: None,
+            trust: TrustFacts {
+                error: Some(format!("cannot parse the certificate chain: {error}")),
+                ..trust
+            },
+            hostname: HostnameFacts {
+                name: hostname.to_string(),
+                matches: false,
+                covered: vec![],
+            },
+        }),
+    }
+}
+
+/// A reader-friendly reason for an untrusted chain.
+fn trust_error_text(error: &rustls::Error) -> String {
+    use rustls::CertificateError as E;
+    match error {
+        rustls::Error::InvalidCertificate(E::UnknownIssuer) => {
+            "issued by a CA that is not in the trust store (or an intermediate is missing)".into()
+        }
+        rustls::Error::InvalidCertificate(E::BadSignature) => {
+            "a signature in the chain does not verify".into()
+        }
+        rustls::Error::InvalidCertificate(E::UnsupportedSignatureAlgorithmContext { .. }) => {
+            "signed with an algorithm modern clients reject (SHA-1, MD5 or an RSA key under 2048 bits)".into()
+        }
+        rustls::Error::InvalidCertificate(E::InvalidPurpose)
+        | rustls::Error::InvalidCertificate(E::InvalidPurposeContext { .. }) => {
+            "the certificate is not valid for TLS server authentication (extended key usage)".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A DER distinguished name (with or without its outer SEQUENCE) as text.
+fn distinguished_name(der: &[u8]) -> String {
+    use x509_parser::prelude::FromDer;
+    if let Ok((_, name)) = x509_parser::x509::X509Name::from_der(der) {
+        return name.to_string();
+    }
+    let mut wrapped = vec![0x30];
+    let len = der.len();
+    if len < 0x80 {
+        wrapped.push(len as u8);
+    } else if len <= 0xFF {
+        wrapped.extend([0x81, len as u8]);
+    } else {
+        wrapped.extend([0x82, (len >> 8) as u8, (len & 0xFF) as u8]);
+    }
+    wrapped.extend_from_slice(der);
+    match x509_parser::x509::X509Name::from_der(&wrapped) {
+        Ok((_, name)) => name.to_string(),
+        Err(_) => format!("(unparsable name, {} bytes)", der.len()),
+    }
+}
+
+fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// RFC 3339 UTC timestamp with second precision.
+pub fn rfc3339(time: SystemTime) -> String {
+    let seconds = unix_seconds(time);
+    match time::OffsetDateTime::from_unix_timestamp(seconds) {
+        Ok(moment) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            moment.year(),
+            u8::from(moment.month()),
+            moment.day(),
+            moment.hour(),
+            moment.minute(),
+            moment.second()
+        ),
+        Err(_) => seconds.to_string(),
+    }
+}

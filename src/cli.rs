@@ -1,0 +1,173 @@
+//! Command-line interface: the clap definitions, and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Severity;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage or configuration error
+  3  a target was unreachable or could not be scanned
+
+Examples:
+  tlscheck www.example.com
+  tlscheck https://example.com:8443/login --format json
+  tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
+  tlscheck demo";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tlscheck",
+    version,
+    about = "Check an HTTPS deployment: TLS connection, certificate chain, redirect and HSTS, with fixes",
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them
+    Demo(DemoArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// When to colour the table
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Hosts to scan: host, host:port, https://host[:port]/path, http://host[:port], IPv4, [IPv6]:port
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// When to colour the table (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Server name to send (SNI) and check the certificate against, instead of the target's host
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+
+    /// Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)
+    #[arg(long = "connect-to", value_name = "HOST:PORT:ADDR:PORT")]
+    pub connect_to: Vec<String>,
+
+    /// Use ADDR for HOST:PORT, like curl (repeatable)
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
+
+    /// Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+
+    /// Root store to judge the chain against
+    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
+    pub trust: TrustChoice,
+
+    /// Client certificate (PEM, with its chain) to present for mutual TLS
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --client-cert
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Port of the plain-HTTP redirect check
+    #[arg(long, value_name = "PORT", default_value_t = 80)]
+    pub http_port: u16,
+
+    /// Skip the plain-HTTP redirect check
+    #[arg(long)]
+    pub no_http: bool,
+
+    /// Seconds allowed for each network step (resolve, connect, handshake, response)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// Warn when the certificate expires within this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: i64,
+
+    /// Critical when the certificate expires within this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub crit_days: i64,
+
+    /// Exit 1 when a finding is at least this severe
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+
+    /// Targets scanned at once
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable tables
+    Table,
+    /// One JSON document (see schema/report.schema.json)
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrustChoice {
+    /// Mozilla's roots built into tlscheck (same answer on every machine)
+    Webpki,
+    /// The operating system's trust store
+    System,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<FailOn> for Severity {
+    fn from(value: FailOn) -> Severity {
+        match value {
+            FailOn::Info => Severity::Info,
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+            FailOn::Critical => Severity::Critical,
+        }
+    }
+}
