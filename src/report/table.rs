@@ -79,8 +79,8 @@ fn render_report(out: &mut String, report: &HostReport, options: &RenderOptions)
     heading(
         out,
         &format!(
-            "tlscheck {}:{}{address}, scanned {} in {} ms",
-            target.host, target.port, report.scanned_at, report.duration_ms
+            "tlscheck {}{address}, scanned {} in {} ms",
+            target.input, report.scanned_at, report.duration_ms
         ),
         options,
     );
