@@ -449,7 +449,7 @@ async fn https_get(
     };
     Ok(HttpsResponseFacts {
         url,
-        status: response.status().as_u16(),
+        status_code: response.status().as_u16(),
         location: header(LOCATION),
         server: header(SERVER),
         hsts: header(STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),
