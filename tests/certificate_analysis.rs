@@ -808,15 +808,20 @@ fn howto_chain_has_weak_keys_and_a_sha1_leaf_but_the_root_signature_is_ignored()
 }
 
 #[test]
-fn sha1_signed_self_signed_root_alone_is_not_a_sha1_finding() {
-    let chain = chain_of(
+fn sha1_signature_of_a_self_signed_certificate_is_not_a_finding() {
+    let extra_root = chain_of(
         &["ec-leaf", "ec-intermediate", "howto-ca"],
         &[],
         trusted(),
         "www.example.test",
         NOW,
     );
-    let found = findings(&chain, ExpiryThresholds::default());
+    let found = findings(&extra_root, ExpiryThresholds::default());
+    assert!(!ids(&found).contains(&"cert.sha1-signature"));
+
+    let self_signed_leaf = chain_of(&["howto-ca"], &[], trusted(), "www.howto.test", NOW);
+    let found = findings(&self_signed_leaf, ExpiryThresholds::default());
+    assert!(ids(&found).contains(&"cert.self-signed"));
     assert!(!ids(&found).contains(&"cert.sha1-signature"));
 }
 

@@ -366,9 +366,11 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
         ("cert.md5-signature", "MD5", Severity::Critical),
         ("cert.sha1-signature", "SHA-1", Severity::High),
     ] {
+        // A self-signed certificate's own signature protects nothing (a client trusts it as it
+        // is), so only certificates signed by another key count, the leaf included.
         let signed: Vec<String> = checked
             .iter()
-            .filter(|(_, cert)| cert.signature_hash.as_deref() == Some(hash))
+            .filter(|(_, cert)| !cert.self_signed && cert.signature_hash.as_deref() == Some(hash))
             .map(|(index, cert)| {
                 format!(
                     "{} is signed with {}",
