@@ -132,7 +132,7 @@ pub struct ScanArgs {
 pub enum Format {
     /// Readable tables
     Table,
-    /// One JSON document (see schema/report.schema.json)
+    /// One JSON document (see src/report/report.schema.json)
     Json,
 }
 

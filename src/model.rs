@@ -1,7 +1,7 @@
 //! Facts and findings: the typed, serializable data that flows from probes to analysis to reports.
 //!
 //! Probes fill in facts; `analysis` turns facts into [`Finding`]s; `report` renders both. These types
-//! are also the JSON report's wire format (see `schema/report.schema.json` and [`SCHEMA_VERSION`]),
+//! are also the JSON report's wire format (see `src/report/report.schema.json` and [`SCHEMA_VERSION`]),
 //! so renaming a field is a breaking change that must bump the schema version.
 
 use serde::{Deserialize, Serialize};
@@ -199,7 +199,8 @@ pub struct ClientAuthFacts {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct HttpsResponseFacts {
     pub url: String,
-    pub status: u16,
+    /// HTTP status code (named so it cannot clash with the outcome's `status` tag).
+    pub status_code: u16,
     pub location: Option<String>,
     pub server: Option<String>,
     pub hsts: Option<HstsFacts>,
@@ -227,7 +228,7 @@ pub struct RedirectFacts {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RedirectHop {
     pub url: String,
-    pub status: u16,
+    pub status_code: u16,
     pub location: Option<String>,
     /// The hop's `Location` stays on the scanned host.
     pub same_host: bool,

@@ -26,7 +26,7 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
                     format!(
                         "{} answered {}{}",
                         h.url,
-                        h.status,
+                        h.status_code,
                         h.location
                             .as_deref()
                             .map(|l| format!(" -> {l}"))
@@ -104,7 +104,7 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
                 "hsts.missing",
                 Severity::Medium,
                 "No Strict-Transport-Security header: browsers may be downgraded to HTTP",
-                format!("{} answered {} without HSTS", https.url, https.status),
+                format!("{} answered {} without HSTS", https.url, https.status_code),
                 hsts_fix(),
             )),
             Some(hsts) => {
@@ -162,7 +162,7 @@ mod tests {
             client_auth: None,
             https: Outcome::Ok(HttpsResponseFacts {
                 url: "https://example.com/".into(),
-                status: 200,
+                status_code: 200,
                 location: None,
                 server: None,
                 hsts: hsts.map(parse_hsts),
@@ -179,7 +179,7 @@ mod tests {
                 .iter()
                 .map(|status| RedirectHop {
                     url: "http://example.com/".into(),
-                    status: *status,
+                    status_code: *status,
                     location: Some("https://example.com/".into()),
                     same_host: true,
                 })

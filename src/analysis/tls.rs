@@ -9,8 +9,10 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
     let client_auth = report.client_auth.as_ref();
     let refused_for_client_cert = client_auth
         .is_some_and(|auth| auth.requested && !auth.presented && auth.required == Some(true));
+    let refused_our_cert = client_auth.is_some_and(|auth| auth.accepted == Some(false));
     if let Outcome::Failed { reason } = &report.tls {
-        if !refused_for_client_cert {
+        // A refusal over client certificates explains the failure; it has its own finding.
+        if !refused_for_client_cert && !refused_our_cert {
             findings.push(finding(
                 "tls.handshake-failed",
                 Severity::Critical,
@@ -80,4 +82,101 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn report(tls: Outcome<ConnectionFacts>, client_auth: Option<ClientAuthFacts>) -> HostReport {
+        HostReport {
+            target: TargetFacts {
+                input: "example.com".into(),
+                host: "example.com".into(),
+                port: 443,
+                sni: Some("example.com".into()),
+                path: "/".into(),
+                addresses: vec![],
+                connected_to: None,
+            },
+            scanned_at: String::new(),
+            duration_ms: 0,
+            unreachable: None,
+            tls,
+            certificates: None,
+            client_auth,
+            https: Outcome::Skipped {
+                reason: "test".into(),
+            },
+            redirect: Outcome::Skipped {
+                reason: "test".into(),
+            },
+            findings: vec![],
+        }
+    }
+
+    fn auth(presented: bool, required: Option<bool>, accepted: Option<bool>) -> ClientAuthFacts {
+        ClientAuthFacts {
+            requested: true,
+            ca_names: vec!["CN=Client CA".into()],
+            presented,
+            required,
+            accepted,
+            refusal: Some("certificate_required".into()),
+        }
+    }
+
+    fn ids(report: &HostReport) -> Vec<String> {
+        findings(report).into_iter().map(|f| f.id).collect()
+    }
+
+    fn failed() -> Outcome<ConnectionFacts> {
+        Outcome::Failed {
+            reason: "the server refused the handshake with alert protocol_version".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_handshake_is_critical_with_its_reason() {
+        let found = findings(&report(failed(), None));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "tls.handshake-failed");
+        assert_eq!(found[0].severity, Severity::Critical);
+        assert!(found[0].evidence.contains("protocol_version"));
+    }
+
+    #[test]
+    fn refusal_for_a_missing_client_certificate_is_not_a_handshake_failure() {
+        let found = ids(&report(failed(), Some(auth(false, Some(true), None))));
+        assert_eq!(found, vec!["client-auth.required"]);
+    }
+
+    #[test]
+    fn a_refused_client_certificate_is_high() {
+        let found = findings(&report(failed(), Some(auth(true, Some(true), Some(false)))));
+        let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, vec!["client-auth.rejected"]);
+        assert!(found[0].evidence.contains("CN=Client CA"));
+    }
+
+    #[test]
+    fn an_accepted_client_certificate_has_no_findings() {
+        let connection = ConnectionFacts {
+            protocol: "TLSv1.3".into(),
+            cipher_suite: "TLS_AES_128_GCM_SHA256".into(),
+            cipher_suite_code: "0x1301".into(),
+            key_exchange_group: Some("x25519".into()),
+            alpn: None,
+            tcp_connect_ms: 0.1,
+            handshake_ms: 1.0,
+            ocsp_stapled_bytes: None,
+            handshake_signature_error: None,
+        };
+        let found = ids(&report(
+            Outcome::Ok(connection),
+            Some(auth(true, Some(true), Some(true))),
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
 }

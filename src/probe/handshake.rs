@@ -395,8 +395,18 @@ fn describe_tls_error(error: &Error) -> TlsFailure {
     match error {
         Error::AlertReceived(alert) => {
             let name = alert_name(*alert);
+            let meaning = match alert {
+                rustls::AlertDescription::ProtocolVersion => {
+                    ": it does not accept TLS 1.2 or 1.3 (it may speak only TLS 1.0/1.1 or SSL)"
+                }
+                rustls::AlertDescription::HandshakeFailure
+                | rustls::AlertDescription::InsufficientSecurity => {
+                    ": no cipher suite or key-exchange group in common with a modern client (it may allow only legacy suites)"
+                }
+                _ => "",
+            };
             TlsFailure {
-                message: format!("the server sent alert {name}"),
+                message: format!("the server refused the handshake with alert {name}{meaning}"),
                 alert: Some(name),
             }
         }
@@ -449,7 +459,7 @@ async fn https_get(
     };
     Ok(HttpsResponseFacts {
         url,
-        status: response.status().as_u16(),
+        status_code: response.status().as_u16(),
         location: header(LOCATION),
         server: header(SERVER),
         hsts: header(STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),

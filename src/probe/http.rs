@@ -151,7 +151,7 @@ pub async fn follow_redirects(
         let same_host = next.as_ref().is_some_and(|n| n.host == start.host);
         hops.push(RedirectHop {
             url: current.to_string(),
-            status,
+            status_code: status,
             location: location.clone(),
             same_host: next.is_none() || same_host,
         });

@@ -76,6 +76,24 @@ impl TrustStore {
         })
     }
 
+    /// webpki-roots plus the given roots (used by the demo, whose CA exists only in memory).
+    pub fn with_extra_roots(
+        extra: &[CertificateDer<'static>],
+        label: &str,
+    ) -> Result<TrustStore, TrustError> {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for cert in extra {
+            roots.add(cert.clone()).map_err(|e| TrustError::Verifier {
+                reason: format!("extra root: {e}"),
+            })?;
+        }
+        Ok(TrustStore {
+            roots: Arc::new(roots),
+            label: label.to_string(),
+        })
+    }
+
     /// The `subject` of each trust anchor (webpki's encoding: the Name without its outer tag).
     pub fn anchor_subjects(&self) -> Vec<&[u8]> {
         self.roots

@@ -1,5 +1,5 @@
 //! JSON renderer: one document with `schema_version`, the tool, and one report per target.
-//! The layout is a public contract described by `schema/report.schema.json`.
+//! The layout is a public contract described by `src/report/report.schema.json`.
 
 use serde::Serialize;
 

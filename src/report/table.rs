@@ -79,8 +79,8 @@ fn render_report(out: &mut String, report: &HostReport, options: &RenderOptions)
     heading(
         out,
         &format!(
-            "tlscheck {}:{}{address}, scanned {} in {} ms",
-            target.host, target.port, report.scanned_at, report.duration_ms
+            "tlscheck {}{address}, scanned {} in {} ms",
+            target.input, report.scanned_at, report.duration_ms
         ),
         options,
     );
@@ -167,7 +167,7 @@ fn render_report(out: &mut String, report: &HostReport, options: &RenderOptions)
             Cell::new(format!(
                 "{} {}{}",
                 https.url,
-                https.status,
+                https.status_code,
                 https
                     .location
                     .as_deref()
@@ -350,7 +350,7 @@ fn redirect_cell(redirect: &Outcome<RedirectFacts>) -> Cell {
                     format!(
                         "{} -> {}{}",
                         hop.url,
-                        hop.status,
+                        hop.status_code,
                         hop.location
                             .as_deref()
                             .map(|l| format!(" {l}"))

@@ -1,0 +1,65 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tlscheck_global_optspecs
+    string join \n f/format= color= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= concurrency= h/help V/version
+end
+
+function __fish_tlscheck_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tlscheck_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tlscheck_using_subcommand
+    set -l cmd (__fish_tlscheck_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
+json\t'One JSON document (see src/report/report.schema.json)'"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l sni -d 'Server name to send (SNI) and check the certificate against, instead of the target\'s host' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l resolve -d 'Use ADDR for HOST:PORT, like curl (repeatable)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l trust -d 'Root store to judge the chain against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
+system\t'The operating system\'s trust store'"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Private key (PEM) of --client-cert' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l format -d 'Output format' -r -f -a "table\t'Readable tables'
+json\t'One JSON document (see src/report/report.schema.json)'"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

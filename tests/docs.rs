@@ -1,0 +1,114 @@
+//! Docs stay true: committed completions match the CLI, README usage matches `--help`, and real
+//! JSON output validates against the committed schema.
+//!
+//! Run with `TLSCHECK_BLESS=1` to rewrite the completions after a CLI change.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn tlscheck(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tlscheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tlscheck")
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    use clap_complete::Shell;
+    let bless = std::env::var_os("TLSCHECK_BLESS").is_some();
+    for (shell, file) in [
+        (Shell::Bash, "completions/tlscheck.bash"),
+        (Shell::Zsh, "completions/_tlscheck"),
+        (Shell::Fish, "completions/tlscheck.fish"),
+        (Shell::PowerShell, "completions/_tlscheck.ps1"),
+    ] {
+        let generated = tlscheck::completions(shell);
+        let path = repo(file);
+        if bless {
+            std::fs::write(&path, &generated).expect("write completion");
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{file} is stale: regenerate with TLSCHECK_BLESS=1 cargo test --test docs"
+        );
+        // The subcommand prints the same script.
+        let output = tlscheck(&["completions", &shell.to_string()]);
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(output.stdout, generated, "`tlscheck completions {shell}`");
+    }
+}
+
+#[test]
+fn readme_usage_matches_help() {
+    let readme = std::fs::read_to_string(repo("README.md")).expect("README.md");
+    let start = readme
+        .find("<!-- usage:start -->\n```text\n")
+        .expect("README has a usage:start marker")
+        + "<!-- usage:start -->\n```text\n".len();
+    let end = readme[start..]
+        .find("```\n<!-- usage:end -->")
+        .expect("README has a usage:end marker")
+        + start;
+    let help = tlscheck(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).expect("utf-8 help");
+    assert_eq!(
+        readme[start..end],
+        help,
+        "README usage differs from `tlscheck --help`: paste the new help between the markers"
+    );
+}
+
+#[test]
+fn demo_json_validates_against_the_committed_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("src/report/report.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let output = tlscheck(&["demo", "--format", "json"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
+    // The demo covers each kind of outcome the schema allows.
+    let reports = document["reports"].as_array().expect("reports");
+    assert_eq!(reports.len(), 5);
+    assert_eq!(reports[0]["tls"]["status"], "ok");
+    assert_eq!(reports[0]["redirect"]["verdict"], "https-permanent");
+    assert_eq!(reports[2]["redirect"]["verdict"], "no-redirect");
+    assert_eq!(reports[3]["client_auth"]["required"], true);
+    assert_eq!(reports[4]["client_auth"]["accepted"], true);
+}
+
+#[test]
+fn schema_rejects_a_report_that_breaks_the_contract() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("src/report/report.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let output = tlscheck(&["demo", "--format", "json"]);
+    let mut document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    document["reports"][0]["findings"] = serde_json::json!([{"id": "x", "severity": "urgent"}]);
+    assert!(!validator.is_valid(&document));
+}
