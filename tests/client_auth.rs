@@ -85,13 +85,14 @@ fn server_accepts_our_client_cert() {
     assert_at(&report, "/client_auth/refusal", serde_json::Value::Null);
     assert_no_finding(&report, "client-auth.rejected");
     assert_at(&report, "/tls/status", "ok");
-    // With the certificate accepted, the HTTPS request goes through (`url` is only in an ok
-    // outcome; the status code is not asserted, see json_report_round_trips_through_model_types).
+    // With the certificate accepted, the HTTPS request goes through.
+    assert_at(&report, "/https/status", "ok");
     assert_at(
         &report,
         "/https/url",
         format!("https://good.test:{}/", server.port()),
     );
+    assert_at(&report, "/https/status_code", 200);
 }
 
 #[test]

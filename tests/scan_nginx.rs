@@ -33,11 +33,13 @@ fn well_configured_nginx_redirects_permanently_and_sends_hsts() {
     assert_at(&report, "/redirect/start_url", "http://good.test/");
     assert_at(&report, "/redirect/verdict", "https-permanent");
     assert_at(&report, "/redirect/hops/0/url", "http://good.test/");
-    assert_at(&report, "/redirect/hops/0/status", 301);
+    assert_at(&report, "/redirect/hops/0/status_code", 301);
     assert_at(&report, "/redirect/hops/0/location", "https://good.test/");
     assert_at(&report, "/redirect/hops/0/same_host", true);
 
+    assert_at(&report, "/https/status", "ok");
     assert_at(&report, "/https/url", "https://good.test/");
+    assert_at(&report, "/https/status_code", 200);
     assert!(str_at(&report, "/https/server").starts_with("nginx"));
     assert_at(&report, "/https/hsts/raw", GOOD_HSTS);
     assert_at(&report, "/https/hsts/max_age", 63_072_000);
@@ -67,7 +69,7 @@ fn misconfigured_nginx_reports_no_redirect_and_missing_hsts() {
 
     assert_at(&report, "/redirect/status", "ok");
     assert_at(&report, "/redirect/verdict", "no-redirect");
-    assert_at(&report, "/redirect/hops/0/status", 200);
+    assert_at(&report, "/redirect/hops/0/status_code", 200);
     assert_at(
         &report,
         "/redirect/hops/0/location",
@@ -88,7 +90,7 @@ fn temporary_redirect_is_reported() {
     let report = scan_json(trusting_test_root(nginx.scan_args()));
 
     assert_at(&report, "/redirect/verdict", "https-temporary");
-    assert_at(&report, "/redirect/hops/0/status", 302);
+    assert_at(&report, "/redirect/hops/0/status_code", 302);
     assert_at(&report, "/redirect/hops/0/location", "https://good.test/");
     assert_finding(&report, "http.redirect-temporary");
     assert_no_finding(&report, "http.no-redirect");
@@ -106,7 +108,7 @@ fn redirect_to_another_host_is_reported() {
     let report = scan_json(args);
 
     assert_at(&report, "/redirect/verdict", "other-host");
-    assert_at(&report, "/redirect/hops/0/status", 301);
+    assert_at(&report, "/redirect/hops/0/status_code", 301);
     assert_at(
         &report,
         "/redirect/hops/0/location",
@@ -252,7 +254,7 @@ fn json_report_round_trips_through_model_types() {
         .https
         .ok()
         .unwrap_or_else(|| panic!("https probe failed\n{output}"));
-    assert_eq!(https.status, 200);
+    assert_eq!(https.status_code, 200);
     assert_eq!(
         https.hsts.as_ref().and_then(|hsts| hsts.max_age),
         Some(63_072_000)
