@@ -298,6 +298,48 @@ fn tls12_only_server_negotiates_tls12_with_the_servers_cipher() {
 }
 
 #[test]
+fn tls10_only_server_is_reported_as_handshake_failure_with_its_alert() {
+    // OpenSSL 3 speaks TLS 1.0 only at security level 0.
+    let server = OpensslServer::new("good-fullchain.pem", "good.key")
+        .arg("-tls1")
+        .security_level(0)
+        .start();
+    let (output, report) = scan(trusting_test_root(scan_args_for("good.test", &server)));
+
+    assert_at(&report, "/unreachable", serde_json::Value::Null);
+    assert_at(&report, "/tls/status", "failed");
+    let reason = str_at(&report, "/tls/reason");
+    assert!(
+        reason.contains("protocol_version"),
+        "names the alert: {reason:?}"
+    );
+    assert_finding(&report, "tls.handshake-failed");
+    assert_eq!(
+        output.code, 1,
+        "a server reached but refusing us is a finding\n{output}"
+    );
+}
+
+#[test]
+fn legacy_cipher_only_server_is_reported_as_handshake_failure_with_its_alert() {
+    // RSA key exchange with AES-CBC-SHA: no suite rustls offers.
+    let server = OpensslServer::new("good-fullchain.pem", "good.key")
+        .tls12_only()
+        .cipher("AES128-SHA")
+        .start();
+    let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
+
+    assert_at(&report, "/unreachable", serde_json::Value::Null);
+    assert_at(&report, "/tls/status", "failed");
+    let reason = str_at(&report, "/tls/reason");
+    assert!(
+        reason.contains("handshake_failure"),
+        "names the alert: {reason:?}"
+    );
+    assert_finding(&report, "tls.handshake-failed");
+}
+
+#[test]
 fn ec_p256_leaf_reports_its_curve() {
     let server = OpensslServer::new("ec-fullchain.pem", "ec.key").start();
     let report = scan_json(trusting_test_root(scan_args_for("ec.test", &server)));
