@@ -692,12 +692,35 @@ where
     let document: Value = serde_json::from_str(&output.stdout)
         .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{output}"));
     assert_eq!(document["schema_version"], 1, "schema_version\n{output}");
+    assert_matches_schema(&document, &output);
     let reports = document["reports"]
         .as_array()
         .unwrap_or_else(|| panic!("no reports array\n{output}"));
     assert_eq!(reports.len(), 1, "one target, one report\n{output}");
     let report = reports[0].clone();
     (output, report)
+}
+
+/// Asserts `document` validates against the committed JSON Schema of the report.
+#[track_caller]
+pub fn assert_matches_schema(document: &Value, output: &Output) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/report.schema.json");
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("read {}: {error}", path.display())),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|error| format!("{error} at {}", error.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "JSON output violates {}:\n{}\n{output}",
+        path.display(),
+        errors.join("\n")
+    );
 }
 
 /// Runs tlscheck with `--format json` and returns `reports[0]`.
