@@ -3,7 +3,11 @@
 
 mod common;
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::*;
 
@@ -445,6 +449,73 @@ fn unreachable_port_exits_3_with_the_reason_in_the_report() {
         "3",
     ]);
     assert_eq!(table.code, 3, "{table}");
+}
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never says a word, until dropped.
+struct SilentServer {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl SilentServer {
+    fn start() -> SilentServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let port = listener.local_addr().expect("local address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => held.push(stream),
+                    Err(_) => thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        SilentServer {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SilentServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn silent_server_is_bounded_by_the_timeout() {
+    let silent = SilentServer::start();
+    let port = silent.port.to_string();
+    let started = Instant::now();
+    let (output, report) = scan([
+        format!("127.0.0.1:{port}").as_str(),
+        "--http-port",
+        port.as_str(),
+        "--timeout",
+        "1",
+    ]);
+    let elapsed = started.elapsed();
+
+    // Each network step is bounded by --timeout; a few steps, not a hang.
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "took {elapsed:?} with --timeout 1\n{output}"
+    );
+    assert_at(&report, "/tls/status", "failed");
+    assert_at(&report, "/redirect/status", "failed");
+    assert_finding(&report, "tls.handshake-failed");
+    assert_ne!(output.code, 0, "{output}");
 }
 
 #[test]
