@@ -15,3 +15,4 @@ pub mod probe;
 pub mod report;
 pub mod scan;
 pub mod target;
+pub mod tls;
