@@ -235,44 +235,51 @@ impl ReplyParser {
     }
 
     fn process(&mut self) -> Result<Option<ServerReply>, ReplyError> {
-        loop {
-            if matches!(self.state, State::Start) {
-                match classify_start(&self.pending, false) {
-                    None => return Ok(None),
-                    Some(Start::NotTls(not_tls)) => return Ok(Some(ServerReply::NotTls(not_tls))),
-                    Some(Start::Sslv2) => return self.read_sslv2(),
-                    Some(Start::Tls) => {
-                        self.state = State::AwaitingServerHello {
-                            warnings: Vec::new(),
-                        }
+        if matches!(self.state, State::Start) {
+            match classify_start(&self.pending, false) {
+                None => return Ok(None),
+                Some(Start::NotTls(not_tls)) => return Ok(Some(ServerReply::NotTls(not_tls))),
+                Some(Start::Sslv2) => return self.read_sslv2(),
+                Some(Start::Tls) => {
+                    self.state = State::AwaitingServerHello {
+                        warnings: Vec::new(),
                     }
                 }
             }
-            let mut header = Reader::new(&self.pending);
+        }
+        // Work on the buffer moved out of `self`, and drop what was consumed once at the end:
+        // draining after every record would be quadratic in the number of records.
+        let pending = std::mem::take(&mut self.pending);
+        let mut records = Reader::new(&pending);
+        let result = loop {
+            let mut record = records.clone();
             let (Ok(record_type), Ok(version), Ok(length)) = (
-                header.u8("record type"),
-                header.u16("record version"),
-                header.u16("record length"),
+                record.u8("record type"),
+                record.u16("record version"),
+                record.u16("record length"),
             ) else {
-                return Ok(None);
+                break Ok(None);
             };
             let length = usize::from(length);
             if length > MAX_RECORD_PAYLOAD {
-                return Err(ReplyError::RecordTooLong { length });
+                break Err(ReplyError::RecordTooLong { length });
             }
             if version >> 8 != 3 {
-                return Err(ReplyError::BadRecordVersion { version });
+                break Err(ReplyError::BadRecordVersion { version });
             }
-            let Ok(payload) = header.take(length, "record payload") else {
-                return Ok(None);
+            let Ok(payload) = record.take(length, "record payload") else {
+                break Ok(None);
             };
-            let payload = payload.to_vec();
-            let consumed = self.pending.len() - header.remaining();
-            self.pending.drain(..consumed);
-            if let Some(reply) = self.read_record(record_type, &payload)? {
-                return Ok(Some(reply));
+            records = record;
+            match self.read_record(record_type, payload) {
+                Ok(None) => {}
+                reply_or_error => break reply_or_error,
             }
-        }
+        };
+        let consumed = pending.len() - records.remaining();
+        self.pending = pending;
+        self.pending.drain(..consumed);
+        result
     }
 
     fn read_record(
@@ -328,27 +335,33 @@ impl ReplyParser {
     }
 
     fn read_handshake_messages(&mut self) -> Result<Option<ServerReply>, ReplyError> {
-        loop {
-            let mut reader = Reader::new(&self.handshake);
-            let (Ok(message_type), Ok(length)) =
-                (reader.u8("handshake type"), reader.u24("handshake length"))
-            else {
-                return Ok(None);
+        let buffered = std::mem::take(&mut self.handshake);
+        let mut messages = Reader::new(&buffered);
+        let result = loop {
+            let mut message = messages.clone();
+            let (Ok(message_type), Ok(length)) = (
+                message.u8("handshake type"),
+                message.u24("handshake length"),
+            ) else {
+                break Ok(None);
             };
             let length = usize::try_from(length).unwrap_or(usize::MAX);
             if length > MAX_HANDSHAKE_MESSAGE {
-                return Err(ReplyError::HandshakeMessageTooLong { length });
+                break Err(ReplyError::HandshakeMessageTooLong { length });
             }
-            let Ok(body) = reader.take(length, "handshake body") else {
-                return Ok(None);
+            let Ok(body) = message.take(length, "handshake body") else {
+                break Ok(None);
             };
-            let body = body.to_vec();
-            let consumed = self.handshake.len() - reader.remaining();
-            self.handshake.drain(..consumed);
-            if let Some(reply) = self.read_handshake_message(message_type, &body)? {
-                return Ok(Some(reply));
+            messages = message;
+            match self.read_handshake_message(message_type, body) {
+                Ok(None) => {}
+                reply_or_error => break reply_or_error,
             }
-        }
+        };
+        let consumed = buffered.len() - messages.remaining();
+        self.handshake = buffered;
+        self.handshake.drain(..consumed);
+        result
     }
 
     fn read_handshake_message(
