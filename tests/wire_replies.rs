@@ -321,6 +321,14 @@ fn tells_a_silent_close_from_a_reply() {
             buffered: 5
         })
     );
+    // Half an SSLv2 SERVER-HELLO.
+    assert_eq!(
+        parse(&[0x80, 40, 4, 0, 1]),
+        Err(ReplyError::ClosedMidMessage {
+            what: "SSLv2 record",
+            buffered: 5
+        })
+    );
     // Two bytes of something: too little to say what it is.
     assert!(matches!(parse(b"HT"), Ok(ServerReply::NotTls(_))));
 }

@@ -208,8 +208,12 @@ impl ReplyParser {
             State::Start if self.pending.is_empty() => Ok(ServerReply::ClosedWithoutReply),
             State::Start => match classify_start(&self.pending, true) {
                 Some(Start::NotTls(not_tls)) => Ok(ServerReply::NotTls(not_tls)),
-                _ => Err(ReplyError::ClosedMidMessage {
-                    what: "record header",
+                Some(Start::Sslv2) => Err(ReplyError::ClosedMidMessage {
+                    what: "SSLv2 record",
+                    buffered,
+                }),
+                Some(Start::Tls) | None => Err(ReplyError::ClosedMidMessage {
+                    what: "record",
                     buffered,
                 }),
             },
