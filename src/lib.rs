@@ -19,6 +19,7 @@ pub mod probe;
 pub mod report;
 pub mod scan;
 pub mod target;
+pub mod tls;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
