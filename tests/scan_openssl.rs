@@ -213,6 +213,42 @@ fn not_yet_valid_certificate_is_reported() {
     assert_no_finding(&report, "cert.expired");
 }
 
+/// The severity of finding `id` in `report`.
+#[track_caller]
+fn severity_of(report: &serde_json::Value, id: &str) -> usize {
+    assert_finding(report, id);
+    let findings = array_at(report, "/findings");
+    let finding = findings
+        .iter()
+        .find(|finding| finding["id"] == id)
+        .expect("asserted above");
+    severity_rank(str_at(finding, "/severity"))
+}
+
+#[test]
+fn expiry_windows_come_from_warn_and_crit_days() {
+    // The 20-year fixture has about 7300 days left: inside an 8000-day warning window.
+    let server = good_server();
+    let mut warn = trusting_test_root(scan_args_for("good.test", &server));
+    warn.extend(["--warn-days".to_string(), "8000".to_string()]);
+    let warned = scan_json(&warn);
+    let warned_severity = severity_of(&warned, "cert.expires-soon");
+
+    let mut critical = warn.clone();
+    critical.extend(["--crit-days".to_string(), "7500".to_string()]);
+    let critical_report = scan_json(&critical);
+    let critical_severity = severity_of(&critical_report, "cert.expires-soon");
+    assert!(
+        critical_severity > warned_severity,
+        "inside --crit-days is worse than inside --warn-days only"
+    );
+
+    let mut inverted = trusting_test_root(scan_args_for("good.test", &server));
+    inverted.extend(["--warn-days", "5", "--crit-days", "10"].map(str::to_string));
+    let output = tlscheck(&inverted);
+    assert_eq!(output.code, 2, "--crit-days above --warn-days\n{output}");
+}
+
 #[test]
 fn hostname_mismatch_names_what_the_certificate_covers() {
     let server = good_server();
