@@ -497,7 +497,9 @@ impl RecordingVerifier {
                 | CertificateError::NotValidYet
                 | CertificateError::NotValidYetContext { .. },
             ) => {
-                let Some(inside) = validity_midpoint(end_entity) else {
+                // Judge the chain at a moment when every presented certificate is within its
+                // dates; dates are reported by the analysis. No such moment: keep the error.
+                let Some(inside) = common_validity_midpoint(end_entity, intermediates) else {
                     return Some(first);
                 };
                 match self.inner.verify_server_cert(
@@ -512,6 +514,12 @@ impl RecordingVerifier {
                         CertificateError::NotValidForName
                         | CertificateError::NotValidForNameContext { .. },
                     )) => None,
+                    Err(Error::InvalidCertificate(
+                        CertificateError::Expired
+                        | CertificateError::ExpiredContext { .. }
+                        | CertificateError::NotValidYet
+                        | CertificateError::NotValidYetContext { .. },
+                    )) => Some(first),
                     Err(other) => Some(other),
                 }
             }
@@ -520,11 +528,22 @@ impl RecordingVerifier {
     }
 }
 
-fn validity_midpoint(der: &CertificateDer<'_>) -> Option<UnixTime> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    let validity = cert.validity();
-    let start = validity.not_before.timestamp();
-    let end = validity.not_after.timestamp();
+/// The middle of the period in which every given certificate is within its validity dates.
+fn common_validity_midpoint(
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> Option<UnixTime> {
+    let mut start = i64::MIN;
+    let mut end = i64::MAX;
+    for der in std::iter::once(end_entity).chain(intermediates) {
+        let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+        let validity = cert.validity();
+        start = start.max(validity.not_before.timestamp());
+        end = end.min(validity.not_after.timestamp());
+    }
+    if start > end {
+        return None;
+    }
     let middle = start.checked_add(end.checked_sub(start)? / 2)?;
     Some(UnixTime::since_unix_epoch(Duration::from_secs(
         u64::try_from(middle).ok()?,

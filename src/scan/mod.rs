@@ -380,6 +380,26 @@ fn trust_error_text(error: &rustls::Error) -> String {
         | rustls::Error::InvalidCertificate(E::InvalidPurposeContext { .. }) => {
             "the certificate is not valid for TLS server authentication (extended key usage)".into()
         }
+        rustls::Error::InvalidCertificate(E::ExpiredContext { not_after, .. }) => format!(
+            "a certificate in the chain expired on {} (the chain has no moment when all its certificates are valid)",
+            rfc3339(UNIX_EPOCH + Duration::from_secs(not_after.as_secs()))
+        ),
+        rustls::Error::InvalidCertificate(E::NotValidYetContext { not_before, .. }) => format!(
+            "a certificate in the chain is not valid before {} (the chain has no moment when all its certificates are valid)",
+            rfc3339(UNIX_EPOCH + Duration::from_secs(not_before.as_secs()))
+        ),
+        rustls::Error::InvalidCertificate(E::Expired) => "a certificate in the chain has expired".into(),
+        rustls::Error::InvalidCertificate(E::NotValidYet) => "a certificate in the chain is not valid yet".into(),
+        rustls::Error::InvalidCertificate(E::Other(other)) => {
+            let text = format!("{other:?}");
+            if text.contains("CaUsedAsEndEntity") {
+                "the server certificate is a CA certificate (e.g. a self-signed root) used as a server certificate".into()
+            } else if text.contains("EndEntityUsedAsCa") {
+                "a server (end-entity) certificate is used as if it were a CA".into()
+            } else {
+                format!("certificate rejected by webpki: {}", text.trim_start_matches("OtherError(").trim_end_matches(')'))
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -387,8 +407,14 @@ fn trust_error_text(error: &rustls::Error) -> String {
 /// A DER distinguished name (with or without its outer SEQUENCE) as text.
 fn distinguished_name(der: &[u8]) -> String {
     use x509_parser::prelude::FromDer;
-    if let Ok((_, name)) = x509_parser::x509::X509Name::from_der(der) {
-        return name.to_string();
+    let parse = |bytes: &[u8]| match x509_parser::x509::X509Name::from_der(bytes) {
+        Ok((rest, name)) if rest.is_empty() && name.iter().next().is_some() => {
+            Some(name.to_string())
+        }
+        _ => None,
+    };
+    if let Some(name) = parse(der) {
+        return name;
     }
     let mut wrapped = vec![0x30];
     let len = der.len();
@@ -400,10 +426,7 @@ fn distinguished_name(der: &[u8]) -> String {
         wrapped.extend([0x82, (len >> 8) as u8, (len & 0xFF) as u8]);
     }
     wrapped.extend_from_slice(der);
-    match x509_parser::x509::X509Name::from_der(&wrapped) {
-        Ok((_, name)) => name.to_string(),
-        Err(_) => format!("(unparsable name, {} bytes)", der.len()),
-    }
+    parse(&wrapped).unwrap_or_else(|| format!("(unparsable name, {} bytes)", der.len()))
 }
 
 fn unix_seconds(time: SystemTime) -> i64 {
@@ -426,5 +449,39 @@ pub fn rfc3339(time: SystemTime) -> String {
             moment.second()
         ),
         Err(_) => seconds.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::UnixTime;
+
+    #[test]
+    fn trust_errors_read_as_plain_words() {
+        let expired = rustls::Error::InvalidCertificate(rustls::CertificateError::ExpiredContext {
+            time: UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)),
+            not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_609_459_200)),
+        });
+        assert_eq!(
+            trust_error_text(&expired),
+            "a certificate in the chain expired on 2021-01-01T00:00:00Z (the chain has no moment when all its certificates are valid)"
+        );
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        assert!(trust_error_text(&unknown).contains("not in the trust store"));
+    }
+
+    #[test]
+    fn distinguished_names_parse_with_or_without_the_outer_sequence() {
+        // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String "CA" } } }
+        let inner = [
+            0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, b'C', b'A',
+        ];
+        let mut outer = vec![0x30, inner.len() as u8];
+        outer.extend_from_slice(&inner);
+        assert_eq!(distinguished_name(&outer), "CN=CA");
+        assert_eq!(distinguished_name(&inner), "CN=CA");
+        let garbage = distinguished_name(&[0xff]);
+        assert!(garbage.contains("unparsable"), "{garbage:?}");
     }
 }
