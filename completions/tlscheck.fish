@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= concurrency= h/help V/version
+    string join \n f/format= color= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -46,8 +46,10 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server while enumerating' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'

@@ -123,6 +123,14 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
     pub fail_on: FailOn,
 
+    /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Connections open at once to one server while enumerating
+    #[arg(long, value_name = "N", default_value_t = crate::probe::enumerate::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
     /// Targets scanned at once
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: usize,

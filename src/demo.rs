@@ -360,6 +360,8 @@ pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
             crit_days: 7,
         },
         concurrency: 8,
+        enumerate: true,
+        max_connections: crate::probe::enumerate::DEFAULT_MAX_CONNECTIONS,
     };
     let targets = running
         .iter()

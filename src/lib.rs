@@ -63,6 +63,8 @@ pub enum ConfigError {
     Days { warn: i64, crit: i64 },
     #[error("--concurrency must be at least 1")]
     Concurrency,
+    #[error("--max-connections must be at least 1")]
+    MaxConnections,
     #[error("--sni '{0}' is not a valid DNS name")]
     Sni(String),
     #[error("cannot start the async runtime: {0}")]
@@ -120,6 +122,9 @@ pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigE
     if args.concurrency == 0 {
         return Err(ConfigError::Concurrency);
     }
+    if args.max_connections == 0 {
+        return Err(ConfigError::MaxConnections);
+    }
     if let Some(sni) = &args.sni {
         if rustls::pki_types::DnsName::try_from(sni.as_str()).is_err() {
             return Err(ConfigError::Sni(sni.clone()));
@@ -161,6 +166,8 @@ pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigE
             crit_days: args.crit_days,
         },
         concurrency: args.concurrency,
+        enumerate: !args.quick,
+        max_connections: args.max_connections,
     };
     Ok((targets, config))
 }

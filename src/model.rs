@@ -50,6 +50,9 @@ pub struct HostReport {
     pub client_auth: Option<ClientAuthFacts>,
     pub https: Outcome<HttpsResponseFacts>,
     pub redirect: Outcome<RedirectFacts>,
+    /// Protocol versions, cipher suites and groups from our own ClientHellos (skipped by
+    /// `--quick`).
+    pub enumeration: Outcome<EnumerationFacts>,
     pub findings: Vec<Finding>,
 }
 
@@ -251,6 +254,82 @@ pub enum RedirectVerdict {
     Loop,
     /// More hops than the limit.
     TooManyHops,
+}
+
+/// What the raw prober learned with tlscheck's own ClientHellos, SSLv2 to TLS 1.3.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct EnumerationFacts {
+    /// One entry per version, SSLv2 first.
+    pub protocols: Vec<ProtocolFacts>,
+    /// One entry per accepted version, oldest first.
+    pub cipher_suites: Vec<VersionSuites>,
+    /// Key-exchange groups the server accepts, in its order of preference where it has one.
+    pub groups: Vec<GroupFacts>,
+    /// Where `groups` came from: `tls1.3` (HelloRetryRequest) or `tls1.2` (ECDHE parameters).
+    pub groups_probed_with: Option<String>,
+    /// TCP connections (one handshake attempt each) the enumeration used.
+    pub handshakes: u32,
+    pub duration_ms: u64,
+    /// Connections at once to this server (`--max-connections`).
+    pub max_connections: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ProtocolFacts {
+    /// `SSLv2`, `SSLv3`, `TLSv1.0`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
+    pub version: String,
+    pub accepted: bool,
+    /// Why we concluded so: the ServerHello, the alert, the downgraded version, the closed
+    /// connection.
+    pub evidence: String,
+    /// Set when the probe itself failed (timeout, reset twice) so `accepted` is unknown.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct VersionSuites {
+    pub version: String,
+    /// The server picks by its own order (true) or by the client's (false); none with fewer
+    /// than two suites.
+    pub server_order: Option<bool>,
+    /// In the server's order of preference when it enforces one, else by code point.
+    pub suites: Vec<SuiteFacts>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SuiteFacts {
+    /// IANA name.
+    pub name: String,
+    /// OpenSSL's name, which nginx, Apache and sslscan print.
+    pub openssl_name: Option<String>,
+    /// IANA code point, e.g. `0xC02F` (SSLv2 kinds have three bytes).
+    pub code: String,
+    /// `ECDHE`, `DHE`, `RSA`, `ECDH`, `DH`, `PSK`, `TLS13`, ...
+    pub key_exchange: String,
+    /// Bulk cipher key bits.
+    pub bits: u16,
+    pub forward_secrecy: bool,
+    pub aead: bool,
+    pub cbc: bool,
+    pub export: bool,
+    pub null: bool,
+    pub anonymous: bool,
+    pub rc4: bool,
+    pub des: bool,
+    pub triple_des: bool,
+    /// Size of the DH prime the server sent (DHE suites).
+    pub dh_bits: Option<u32>,
+    /// Curve of the server's ECDHE parameters (ECDHE suites, TLS ≤ 1.2).
+    pub ecdh_group: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GroupFacts {
+    /// IANA name, e.g. `x25519`, `secp256r1`, `ffdhe2048`, `X25519MLKEM768`.
+    pub name: String,
+    pub code: String,
+    /// `ecdhe`, `ffdhe`, `hybrid` (post-quantum hybrid) or `pq`.
+    pub kind: String,
 }
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.

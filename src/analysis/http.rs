@@ -143,23 +143,6 @@ mod tests {
 
     fn report(redirect: Outcome<RedirectFacts>, hsts: Option<&str>) -> HostReport {
         HostReport {
-            target: TargetFacts {
-                input: "example.com".into(),
-                host: "example.com".into(),
-                port: 443,
-                sni: Some("example.com".into()),
-                path: "/".into(),
-                addresses: vec![],
-                connected_to: None,
-            },
-            scanned_at: String::new(),
-            duration_ms: 0,
-            unreachable: None,
-            tls: Outcome::Skipped {
-                reason: "test".into(),
-            },
-            certificates: None,
-            client_auth: None,
             https: Outcome::Ok(HttpsResponseFacts {
                 url: "https://example.com/".into(),
                 status_code: 200,
@@ -168,7 +151,7 @@ mod tests {
                 hsts: hsts.map(parse_hsts),
             }),
             redirect,
-            findings: vec![],
+            ..crate::analysis::blank_report()
         }
     }
 

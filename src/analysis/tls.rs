@@ -91,28 +91,9 @@ mod tests {
 
     fn report(tls: Outcome<ConnectionFacts>, client_auth: Option<ClientAuthFacts>) -> HostReport {
         HostReport {
-            target: TargetFacts {
-                input: "example.com".into(),
-                host: "example.com".into(),
-                port: 443,
-                sni: Some("example.com".into()),
-                path: "/".into(),
-                addresses: vec![],
-                connected_to: None,
-            },
-            scanned_at: String::new(),
-            duration_ms: 0,
-            unreachable: None,
             tls,
-            certificates: None,
             client_auth,
-            https: Outcome::Skipped {
-                reason: "test".into(),
-            },
-            redirect: Outcome::Skipped {
-                reason: "test".into(),
-            },
-            findings: vec![],
+            ..crate::analysis::blank_report()
         }
     }
 

@@ -473,58 +473,49 @@ struct RecordingVerifier {
     record: Arc<Mutex<VerifierRecord>>,
 }
 
-impl RecordingVerifier {
-    /// Trust of the chain alone: a date or name error is retried at a time inside the leaf's
-    /// validity (names are checked by our own analysis).
-    fn chain_trust_error(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        now: UnixTime,
-    ) -> Option<Error> {
-        let first = self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, &[], now)
-            .err()?;
-        match &first {
-            Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            ) => None,
-            Error::InvalidCertificate(
-                CertificateError::Expired
-                | CertificateError::ExpiredContext { .. }
-                | CertificateError::NotValidYet
-                | CertificateError::NotValidYetContext { .. },
-            ) => {
-                // Judge the chain at a moment when every presented certificate is within its
-                // dates; dates are reported by the analysis. No such moment: keep the error.
-                let Some(inside) = common_validity_midpoint(end_entity, intermediates) else {
-                    return Some(first);
-                };
-                match self.inner.verify_server_cert(
-                    end_entity,
-                    intermediates,
-                    server_name,
-                    &[],
-                    inside,
-                ) {
-                    Ok(_) => None,
-                    Err(Error::InvalidCertificate(
-                        CertificateError::NotValidForName
-                        | CertificateError::NotValidForNameContext { .. },
-                    )) => None,
-                    Err(Error::InvalidCertificate(
-                        CertificateError::Expired
-                        | CertificateError::ExpiredContext { .. }
-                        | CertificateError::NotValidYet
-                        | CertificateError::NotValidYetContext { .. },
-                    )) => Some(first),
-                    Err(other) => Some(other),
-                }
+/// Why `end_entity` + `intermediates` do not lead to a trusted root, judged apart from validity
+/// dates and the host name (both reported by the analysis); none when the chain is trusted.
+pub fn chain_trust_error(
+    verifier: &WebPkiServerVerifier,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Option<Error> {
+    let first = verifier
+        .verify_server_cert(end_entity, intermediates, server_name, &[], now)
+        .err()?;
+    match &first {
+        Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => None,
+        Error::InvalidCertificate(
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. },
+        ) => {
+            // Judge the chain at a moment when every presented certificate is within its
+            // dates; dates are reported by the analysis. No such moment: keep the error.
+            let Some(inside) = common_validity_midpoint(end_entity, intermediates) else {
+                return Some(first);
+            };
+            match verifier.verify_server_cert(end_entity, intermediates, server_name, &[], inside) {
+                Ok(_) => None,
+                Err(Error::InvalidCertificate(
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
+                )) => None,
+                Err(Error::InvalidCertificate(
+                    CertificateError::Expired
+                    | CertificateError::ExpiredContext { .. }
+                    | CertificateError::NotValidYet
+                    | CertificateError::NotValidYetContext { .. },
+                )) => Some(first),
+                Err(other) => Some(other),
             }
-            _ => Some(first),
         }
+        _ => Some(first),
     }
 }
 
@@ -559,7 +550,8 @@ impl ServerCertVerifier for RecordingVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let trust_error = self.chain_trust_error(end_entity, intermediates, server_name, now);
+        let trust_error =
+            chain_trust_error(&self.inner, end_entity, intermediates, server_name, now);
         let mut record = lock(&self.record);
         record.chain = std::iter::once(end_entity)
             .chain(intermediates)

@@ -5,13 +5,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rustls::pki_types::ServerName;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use tokio::sync::Semaphore;
 
 use crate::analysis::{self, ExpiryThresholds};
 use crate::model::{
     ChainFacts, ClientAuthFacts, HostReport, HostnameFacts, Outcome, TargetFacts, TrustFacts,
 };
+use crate::probe::enumerate::{enumerate, EnumerationSettings};
 use crate::probe::handshake::{self, HandshakeRecord, HandshakeRequest, HandshakeSettings};
 use crate::probe::http::{follow_redirects, Url};
 use crate::probe::trust::TrustStore;
@@ -33,6 +34,10 @@ pub struct ScanConfig {
     pub thresholds: ExpiryThresholds,
     /// Targets scanned at once.
     pub concurrency: usize,
+    /// Enumerate protocols, suites and groups with our own ClientHellos (off with `--quick`).
+    pub enumerate: bool,
+    /// Connections at once to one server during enumeration.
+    pub max_connections: usize,
 }
 
 /// Observes progress (for a progress line on a terminal); called from the scan tasks.
@@ -101,7 +106,10 @@ fn failed_report(input: &str, reason: String) -> HostReport {
         https: Outcome::Skipped {
             reason: reason.clone(),
         },
-        redirect: Outcome::Skipped { reason },
+        redirect: Outcome::Skipped {
+            reason: reason.clone(),
+        },
+        enumeration: Outcome::Skipped { reason },
         findings: vec![],
     }
 }
@@ -139,6 +147,9 @@ pub async fn scan_target(target: &Target, config: &ScanConfig) -> HostReport {
         redirect: Outcome::Skipped {
             reason: "not reached".into(),
         },
+        enumeration: Outcome::Skipped {
+            reason: "not reached".into(),
+        },
         findings: vec![],
     };
 
@@ -146,6 +157,11 @@ pub async fn scan_target(target: &Target, config: &ScanConfig) -> HostReport {
     let tls_future = tls_probe(target, config, sni.as_deref(), &mut report, now);
     let (redirect, ()) = tokio::join!(http_future, tls_future);
     report.redirect = redirect;
+    if report.unreachable.is_some() {
+        report.enumeration = Outcome::Skipped {
+            reason: "target unreachable".into(),
+        };
+    }
     if report.unreachable.is_none() {
         report.findings = analysis::findings(&report, config.thresholds);
     }
@@ -208,28 +224,60 @@ async fn tls_probe(
         path: target.path.clone(),
         present_identity: true,
     };
-    // Try each address until one accepts TCP; the first that does is the one scanned.
-    let mut record = None;
-    let mut last_error = String::new();
-    for address in &addresses {
-        request.address = *address;
-        match handshake::probe(&request, &config.handshake).await {
-            Ok(found) => {
-                record = Some(found);
-                break;
+    // Try each address until one accepts TCP; the first that does is the one scanned. The
+    // enumeration starts at once on the first address, in parallel.
+    let handshakes = async {
+        let mut last_error = String::new();
+        for address in &addresses {
+            request.address = *address;
+            match handshake::probe(&request, &config.handshake).await {
+                Ok(found) => return Ok(found),
+                Err(error) => last_error = error.to_string(),
             }
-            Err(error) => last_error = error.to_string(),
         }
+        Err(last_error)
+    };
+    let enumeration = async {
+        if config.enumerate {
+            Some(enumerate(enumeration_settings(config, sni, addresses[0])).await)
+        } else {
+            None
+        }
+    };
+    let (record, mut enumeration) = tokio::join!(handshakes, enumeration);
+    let record = match record {
+        Ok(record) => record,
+        Err(last_error) => return mark_unreachable(report, last_error),
+    };
+    if record.connected_to != addresses[0] && config.enumerate {
+        enumeration = Some(enumerate(enumeration_settings(config, sni, record.connected_to)).await);
     }
-    let Some(record) = record else {
-        return mark_unreachable(report, last_error);
+    report.enumeration = match &enumeration {
+        Some(found) => Outcome::Ok(found.facts.clone()),
+        None => Outcome::Skipped {
+            reason: "--quick".into(),
+        },
     };
     report.target.connected_to = Some(record.connected_to.to_string());
     let hostname = sni
         .map(str::to_string)
         .unwrap_or_else(|| target.host.to_string());
     report.client_auth = Some(client_auth(&record, &request, config).await);
-    report.certificates = chain_facts(&record, config, &hostname, now);
+    report.certificates = if record.verifier.chain.is_empty() {
+        // rustls got no certificate (e.g. a TLS 1.0-only server): use the raw handshake's.
+        enumeration
+            .as_ref()
+            .and_then(|e| e.chain.as_ref())
+            .and_then(|chain| raw_chain_facts(chain, &request.server_name, config, &hostname, now))
+    } else {
+        chain_facts(
+            &record.verifier.chain,
+            record.verifier.trust_error.as_ref(),
+            config,
+            &hostname,
+            now,
+        )
+    };
     report.tls = match &record.connection {
         Ok(facts) => Outcome::Ok(facts.clone()),
         Err(failure) => Outcome::Failed {
@@ -326,21 +374,58 @@ fn refusal_alert(record: &HandshakeRecord) -> Option<String> {
     }
 }
 
-fn chain_facts(
-    record: &HandshakeRecord,
+fn enumeration_settings(
+    config: &ScanConfig,
+    sni: Option<&str>,
+    address: SocketAddr,
+) -> EnumerationSettings {
+    EnumerationSettings {
+        address,
+        server_name: sni.map(str::to_string),
+        timeout: config.timeout,
+        max_connections: config.max_connections,
+    }
+}
+
+/// Chain facts for a chain read by the raw prober, judged by the same verifier.
+fn raw_chain_facts(
+    chain: &[Vec<u8>],
+    server_name: &ServerName<'static>,
     config: &ScanConfig,
     hostname: &str,
     now: i64,
 ) -> Option<ChainFacts> {
-    let chain = &record.verifier.chain;
+    let certificates: Vec<CertificateDer<'static>> = chain
+        .iter()
+        .map(|der| CertificateDer::from(der.clone()))
+        .collect();
+    let (end_entity, intermediates) = certificates.split_first()?;
+    let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(now).ok()?));
+    let trust_error = handshake::chain_trust_error(
+        &config.handshake.verifier,
+        end_entity,
+        intermediates,
+        server_name,
+        time,
+    );
+    chain_facts(&certificates, trust_error.as_ref(), config, hostname, now)
+}
+
+fn chain_facts(
+    chain: &[CertificateDer<'static>],
+    trust_error: Option<&rustls::Error>,
+    config: &ScanConfig,
+    hostname: &str,
+    now: i64,
+) -> Option<ChainFacts> {
     if chain.is_empty() {
         return None;
     }
     let presented: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
     let trust = TrustFacts {
-        trusted: record.verifier.trust_error.is_none(),
+        trusted: trust_error.is_none(),
         store: config.trust.label.clone(),
-        error: record.verifier.trust_error.as_ref().map(trust_error_text),
+        error: trust_error.map(trust_error_text),
     };
     let anchors = config.trust.anchor_subjects();
     match analysis::certificate::analyse_chain(&presented, &anchors, trust.clone(), hostname, now) {

@@ -1,0 +1,885 @@
+//! Enumeration probe: which protocol versions (SSLv2 to TLS 1.3), cipher suites and key-exchange
+//! groups a server accepts, using tlscheck's own ClientHellos (see `crate::tls`).
+//!
+//! Method, per version: offer the suites valid for it in size-bounded chunks; the server picks
+//! one; remove it and offer the rest, until the server refuses (offer-and-remove, about one
+//! handshake per accepted suite plus one per chunk). TLS 1.3 groups come from HelloRetryRequests
+//! to a hello with an empty key_share. Every exchange is one short connection: connect, send the
+//! hello, read the reply, close; never an idle connection held while waiting on another, so
+//! servers that handle one connection at a time (Flask's dev server) are not stalled. A
+//! semaphore bounds the connections open at once to one server.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+use crate::model::{EnumerationFacts, GroupFacts, ProtocolFacts, SuiteFacts, VersionSuites};
+use crate::tls::alert;
+use crate::tls::groups::{self, GroupKind};
+use crate::tls::server_messages::{EcParameters, KeyExchangeParameters};
+use crate::tls::suites::{self, CipherSuite, KeyExchange, SSLV2_CIPHER_KINDS};
+use crate::tls::{
+    ClientHello, ProtocolVersion, ReadUntil, ReplyParser, ServerFlight, ServerReply,
+    Sslv2ClientHello,
+};
+
+/// Connections at once to one server, unless `--max-connections` says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 5;
+
+/// Suites per ClientHello: keeps hellos near 512 bytes, which old servers and middleboxes take.
+const SUITES_PER_HELLO: usize = 128;
+
+#[derive(Clone, Debug)]
+pub struct EnumerationSettings {
+    pub address: SocketAddr,
+    /// SNI to send; none for IP literals.
+    pub server_name: Option<String>,
+    /// Bound on each exchange (connect + hello + reply).
+    pub timeout: Duration,
+    pub max_connections: usize,
+}
+
+/// Facts, plus the chain read from the first TLS ≤ 1.2 (or SSLv2) handshake: the certificate
+/// analysis uses it when rustls could not connect.
+#[derive(Clone, Debug)]
+pub struct Enumeration {
+    pub facts: EnumerationFacts,
+    pub chain: Option<Vec<Vec<u8>>>,
+}
+
+/// Why one exchange gave no reply to judge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ExchangeError {
+    Connect(String),
+    Timeout,
+    Reset,
+    Malformed(String),
+}
+
+impl std::fmt::Display for ExchangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExchangeError::Connect(reason) => write!(f, "cannot connect: {reason}"),
+            ExchangeError::Timeout => f.write_str("timed out waiting for the reply"),
+            ExchangeError::Reset => f.write_str("connection reset (twice)"),
+            ExchangeError::Malformed(reason) => write!(f, "malformed reply: {reason}"),
+        }
+    }
+}
+
+struct Prober {
+    settings: EnumerationSettings,
+    limit: Semaphore,
+    handshakes: AtomicU32,
+}
+
+impl Prober {
+    /// One exchange, retried once when the connection is reset.
+    async fn exchange(&self, hello: &[u8], until: ReadUntil) -> Result<ServerReply, ExchangeError> {
+        match self.exchange_once(hello, until).await {
+            Err(ExchangeError::Reset) => self.exchange_once(hello, until).await,
+            other => other,
+        }
+    }
+
+    async fn exchange_once(
+        &self,
+        hello: &[u8],
+        until: ReadUntil,
+    ) -> Result<ServerReply, ExchangeError> {
+        let _permit = self
+            .limit
+            .acquire()
+            .await
+            .map_err(|_| ExchangeError::Connect("scan cancelled".into()))?;
+        self.handshakes.fetch_add(1, Ordering::Relaxed);
+        let deadline = tokio::time::Instant::now() + self.settings.timeout;
+        let mut stream = match tokio::time::timeout_at(
+            deadline,
+            TcpStream::connect(self.settings.address),
+        )
+        .await
+        {
+            Err(_) => return Err(ExchangeError::Timeout),
+            Ok(Err(error)) => return Err(ExchangeError::Connect(error.to_string())),
+            Ok(Ok(stream)) => stream,
+        };
+        let _ = stream.set_nodelay(true);
+        match tokio::time::timeout_at(deadline, stream.write_all(hello)).await {
+            Err(_) => return Err(ExchangeError::Timeout),
+            Ok(Err(error)) if is_reset(&error) => return Err(ExchangeError::Reset),
+            Ok(Err(error)) => return Err(ExchangeError::Connect(error.to_string())),
+            Ok(Ok(())) => {}
+        }
+        let mut parser = ReplyParser::new(until);
+        let mut buffer = vec![0u8; 16 * 1024];
+        loop {
+            let read = match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+                Err(_) => return Err(ExchangeError::Timeout),
+                Ok(Err(error)) if is_reset(&error) && parser.bytes_received() == 0 => {
+                    return Err(ExchangeError::Reset)
+                }
+                Ok(Err(_)) => 0,
+                Ok(Ok(read)) => read,
+            };
+            if read == 0 {
+                return parser
+                    .end_of_stream()
+                    .map_err(|e| ExchangeError::Malformed(e.to_string()));
+            }
+            let chunk = buffer.get(..read).unwrap_or_default();
+            match parser.feed(chunk) {
+                Ok(Some(reply)) => return Ok(reply),
+                Ok(None) => {}
+                Err(error) => return Err(ExchangeError::Malformed(error.to_string())),
+            }
+        }
+    }
+
+    fn hello(&self, version: ProtocolVersion, suites: &[u16]) -> Option<ClientHello> {
+        let hello = ClientHello::new(version, suites.to_vec()).ok()?;
+        Some(match (&self.settings.server_name, version) {
+            (Some(name), v) if v != ProtocolVersion::Ssl3 => hello.with_server_name(name),
+            _ => hello,
+        })
+    }
+}
+
+fn is_reset(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+    )
+}
+
+/// A suite the server accepted, with the parameters it sent.
+#[derive(Clone, Debug)]
+struct Accepted {
+    suite: &'static CipherSuite,
+    dh_bits: Option<u32>,
+    ecdh_group: Option<u16>,
+}
+
+/// What one version's probing found.
+#[derive(Debug, Default)]
+struct VersionResult {
+    accepted: Vec<Accepted>,
+    /// Evidence for the verdict: the first reply's description.
+    evidence: Option<String>,
+    error: Option<String>,
+    chain: Option<Vec<Vec<u8>>>,
+    /// Accepted suites in the order the server picked them, per chunk.
+    pick_orders: Vec<Vec<u16>>,
+    /// SSLv2 cipher kinds the server listed.
+    sslv2_kinds: Vec<u32>,
+}
+
+impl VersionResult {
+    fn is_accepted(&self) -> bool {
+        !self.accepted.is_empty() || !self.sslv2_kinds.is_empty()
+    }
+}
+
+/// Run the whole enumeration against one address.
+pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
+    let started = Instant::now();
+    let max_connections = settings.max_connections.max(1);
+    let prober = Prober {
+        limit: Semaphore::new(max_connections),
+        settings,
+        handshakes: AtomicU32::new(0),
+    };
+    let prober = &prober;
+    let (sslv2, sslv3, tls10, tls11, tls12, tls13) = tokio::join!(
+        probe_sslv2(prober),
+        probe_version(prober, ProtocolVersion::Ssl3),
+        probe_version(prober, ProtocolVersion::Tls10),
+        probe_version(prober, ProtocolVersion::Tls11),
+        probe_version(prober, ProtocolVersion::Tls12),
+        probe_tls13(prober),
+    );
+    let results = [
+        (ProtocolVersion::Ssl2, sslv2),
+        (ProtocolVersion::Ssl3, sslv3),
+        (ProtocolVersion::Tls10, tls10),
+        (ProtocolVersion::Tls11, tls11),
+        (ProtocolVersion::Tls12, tls12),
+        (ProtocolVersion::Tls13, tls13),
+    ];
+
+    // Server order, and the groups, need the accepted suites: a second, smaller round.
+    let orders = futures_join_all(
+        results
+            .iter()
+            .map(|(version, result)| async move { server_order(prober, *version, result).await }),
+    )
+    .await;
+    let tls13_accepted = results
+        .iter()
+        .any(|(v, r)| *v == ProtocolVersion::Tls13 && r.is_accepted());
+    let (groups, groups_probed_with) = if tls13_accepted {
+        (tls13_groups(prober).await, Some("tls1.3".to_string()))
+    } else if let Some((version, result)) = results
+        .iter()
+        .rev()
+        .find(|(_, r)| r.accepted.iter().any(|a| is_ecdhe(a.suite)))
+    {
+        (
+            tls12_curves(prober, *version, result).await,
+            Some(version.name().to_ascii_lowercase().replace("v", "")),
+        )
+    } else {
+        (Vec::new(), None)
+    };
+
+    let mut protocols = Vec::new();
+    let mut cipher_suites = Vec::new();
+    let mut chain = None;
+    for ((version, result), (server_order, order)) in results.into_iter().zip(orders) {
+        let accepted = result.is_accepted();
+        protocols.push(ProtocolFacts {
+            version: version.name().to_string(),
+            accepted,
+            evidence: result.evidence.clone().unwrap_or_else(|| {
+                if accepted {
+                    "accepted".into()
+                } else {
+                    "no reply".into()
+                }
+            }),
+            error: if accepted { None } else { result.error.clone() },
+        });
+        if chain.is_none() {
+            chain = result.chain.clone();
+        }
+        if accepted {
+            let mut suites: Vec<&Accepted> = result.accepted.iter().collect();
+            match &order {
+                Some(order) => suites.sort_by_key(|a| {
+                    order
+                        .iter()
+                        .position(|code| *code == a.suite.code)
+                        .unwrap_or(usize::MAX)
+                }),
+                None => suites.sort_by_key(|a| a.suite.code),
+            }
+            let mut suites: Vec<SuiteFacts> = suites.into_iter().map(suite_facts).collect();
+            suites.extend(
+                result
+                    .sslv2_kinds
+                    .iter()
+                    .map(|code| sslv2_suite_facts(*code)),
+            );
+            cipher_suites.push(VersionSuites {
+                version: version.name().to_string(),
+                server_order,
+                suites,
+            });
+        }
+    }
+    Enumeration {
+        facts: EnumerationFacts {
+            protocols,
+            cipher_suites,
+            groups,
+            groups_probed_with,
+            handshakes: prober.handshakes.load(Ordering::Relaxed),
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            max_connections,
+        },
+        chain,
+    }
+}
+
+/// `join_all` without the futures crate: poll every future concurrently, keep the order.
+async fn futures_join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<T>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|context| {
+        let mut pending = false;
+        for (future, slot) in pinned.iter_mut().zip(results.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(context) {
+                    std::task::Poll::Ready(value) => *slot = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().flatten().collect()
+}
+
+/// Suites to offer at `version`, commonest kinds first so the first chunk usually finds one.
+fn candidates(version: ProtocolVersion) -> Vec<u16> {
+    let mut suites: Vec<&CipherSuite> = suites::offerable(version)
+        .filter(|s| !s.is_signalling())
+        .filter(|s| version == ProtocolVersion::Tls13 || !s.is_tls13_only())
+        .collect();
+    let rank = |s: &CipherSuite| match (s.key_exchange, s.is_aead()) {
+        (KeyExchange::Ecdhe, true) => 0,
+        (KeyExchange::Ecdhe, false) => 1,
+        (KeyExchange::Dhe, true) => 2,
+        (KeyExchange::Dhe, false) => 3,
+        (KeyExchange::Rsa, true) => 4,
+        (KeyExchange::Rsa, false) => 5,
+        _ => 6,
+    };
+    suites.sort_by_key(|s| (rank(s), s.code));
+    suites.iter().map(|s| s.code).collect()
+}
+
+fn describe_reply(reply: &ServerReply) -> String {
+    match reply {
+        ServerReply::Handshake(flight) => {
+            let hello = &flight.server_hello;
+            format!(
+                "ServerHello {} {}",
+                version_name(hello.version()),
+                suite_name(hello.cipher_suite)
+            )
+        }
+        ServerReply::HelloRetryRequest(hello) => format!(
+            "HelloRetryRequest for {}",
+            hello
+                .key_share_group
+                .map(groups::display_name)
+                .unwrap_or_else(|| "no group".into())
+        ),
+        ServerReply::Alert(alert) => format!(
+            "alert {}",
+            alert
+                .description_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{}", alert.description))
+        ),
+        ServerReply::Sslv2(_) => "SSLv2 SERVER-HELLO".into(),
+        ServerReply::Sslv2Error(code) => format!("SSLv2 ERROR {code}"),
+        ServerReply::NotTls(not_tls) => format!("not TLS ({:?})", not_tls.kind),
+        ServerReply::ClosedWithoutReply => "connection closed without a reply".into(),
+    }
+}
+
+fn version_name(wire: u16) -> String {
+    ProtocolVersion::from_wire(wire)
+        .map(|v| v.name().to_string())
+        .unwrap_or_else(|| format!("0x{wire:04X}"))
+}
+
+fn suite_name(code: u16) -> String {
+    suites::by_code(code)
+        .map(|s| s.iana_name.to_string())
+        .unwrap_or_else(|| format!("0x{code:04X}"))
+}
+
+fn accepted_from(flight: &ServerFlight, suite: &'static CipherSuite) -> Accepted {
+    let (dh_bits, ecdh_group) = match flight.server_key_exchange.as_ref().map(|k| &k.parameters) {
+        Some(KeyExchangeParameters::Dh(dh)) => (u32::try_from(dh.prime_bits()).ok(), None),
+        Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve { group, .. })) => {
+            (None, Some(*group))
+        }
+        _ => (None, None),
+    };
+    Accepted {
+        suite,
+        dh_bits,
+        ecdh_group,
+    }
+}
+
+/// Whether the server speaks `version` at all, judged from a reply to a hello of that version.
+enum Verdict {
+    /// A ServerHello of this version choosing an offered suite.
+    Picked(Box<ServerFlight>, &'static CipherSuite),
+    /// The server speaks the version but shares none of the offered suites.
+    NoCommonSuite(String),
+    /// The server does not speak the version (protocol_version alert, lower version, closed).
+    NotSpoken(String),
+    Failed(String),
+}
+
+fn judge(
+    version: ProtocolVersion,
+    offered: &[u16],
+    reply: Result<ServerReply, ExchangeError>,
+) -> Verdict {
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err(error) => return Verdict::Failed(error.to_string()),
+    };
+    let description = describe_reply(&reply);
+    match reply {
+        ServerReply::Handshake(flight) => {
+            let hello = &flight.server_hello;
+            if hello.version() != version.wire() {
+                return Verdict::NotSpoken(format!(
+                    "server answered with {} instead",
+                    version_name(hello.version())
+                ));
+            }
+            match suites::by_code(hello.cipher_suite) {
+                Some(suite) if offered.contains(&suite.code) => Verdict::Picked(flight, suite),
+                _ => Verdict::Failed(format!(
+                    "server chose {} which was not offered",
+                    suite_name(hello.cipher_suite)
+                )),
+            }
+        }
+        ServerReply::Alert(alert)
+            if alert.description == alert::description::HANDSHAKE_FAILURE
+                || alert.description == 71 // insufficient_security
+                || alert.description == 47 =>
+        {
+            Verdict::NoCommonSuite(description)
+        }
+        _ => Verdict::NotSpoken(description),
+    }
+}
+
+/// SSLv3 to TLS 1.2: offer-and-remove over the candidate suites, chunk by chunk.
+async fn probe_version(prober: &Prober, version: ProtocolVersion) -> VersionResult {
+    let chunks: Vec<Vec<u16>> = candidates(version)
+        .chunks(SUITES_PER_HELLO)
+        .map(<[u16]>::to_vec)
+        .collect();
+    let mut result = VersionResult::default();
+    let Some((first, rest)) = chunks.split_first() else {
+        return result;
+    };
+    // The first chunk decides whether the version is spoken at all.
+    let first = walk_chunk(prober, version, first.clone()).await;
+    let spoken = !first.accepted.is_empty() || first.no_common_suite;
+    merge(&mut result, first);
+    if spoken {
+        for walked in futures_join_all(
+            rest.iter()
+                .map(|chunk| walk_chunk(prober, version, chunk.clone())),
+        )
+        .await
+        {
+            merge(&mut result, walked);
+        }
+    }
+    result
+}
+
+#[derive(Default)]
+struct ChunkWalk {
+    accepted: Vec<Accepted>,
+    picks: Vec<u16>,
+    evidence: Option<String>,
+    error: Option<String>,
+    no_common_suite: bool,
+    chain: Option<Vec<Vec<u8>>>,
+}
+
+fn merge(result: &mut VersionResult, walk: ChunkWalk) {
+    if result.evidence.is_none() || (!walk.accepted.is_empty() && result.accepted.is_empty()) {
+        result.evidence = walk.evidence.or(result.evidence.take());
+    }
+    if result.error.is_none() {
+        result.error = walk.error;
+    }
+    if result.chain.is_none() {
+        result.chain = walk.chain;
+    }
+    if !walk.picks.is_empty() {
+        result.pick_orders.push(walk.picks);
+    }
+    result.accepted.extend(walk.accepted);
+}
+
+/// Offer `remaining`, record the pick, remove it, repeat until the server refuses.
+async fn walk_chunk(
+    prober: &Prober,
+    version: ProtocolVersion,
+    mut remaining: Vec<u16>,
+) -> ChunkWalk {
+    let mut walk = ChunkWalk::default();
+    let until = if version == ProtocolVersion::Tls13 {
+        ReadUntil::ServerHello
+    } else {
+        ReadUntil::ServerHelloDone
+    };
+    while !remaining.is_empty() {
+        let Some(hello) = prober.hello(version, &remaining) else {
+            walk.error = Some("cannot build the ClientHello".into());
+            break;
+        };
+        let Ok(bytes) = hello.encode() else {
+            walk.error = Some("cannot encode the ClientHello".into());
+            break;
+        };
+        let reply = prober.exchange(&bytes, until).await;
+        match judge(version, &remaining, reply) {
+            Verdict::Picked(flight, suite) => {
+                if walk.evidence.is_none() {
+                    walk.evidence = Some(describe_reply(&ServerReply::Handshake(flight.clone())));
+                }
+                if walk.chain.is_none() {
+                    walk.chain = flight.certificates.clone().filter(|c| !c.is_empty());
+                }
+                walk.accepted.push(accepted_from(&flight, suite));
+                walk.picks.push(suite.code);
+                remaining.retain(|code| *code != suite.code);
+            }
+            Verdict::NoCommonSuite(evidence) => {
+                walk.no_common_suite = true;
+                walk.evidence.get_or_insert(evidence);
+                break;
+            }
+            Verdict::NotSpoken(evidence) => {
+                walk.evidence.get_or_insert(evidence);
+                break;
+            }
+            Verdict::Failed(error) => {
+                walk.error = Some(error);
+                break;
+            }
+        }
+    }
+    walk
+}
+
+/// TLS 1.3: the version and its suites. A HelloRetryRequest also names the suite chosen.
+async fn probe_tls13(prober: &Prober) -> VersionResult {
+    let mut result = VersionResult::default();
+    let mut remaining = candidates(ProtocolVersion::Tls13);
+    let mut picks = Vec::new();
+    while !remaining.is_empty() {
+        let Some(bytes) = prober
+            .hello(ProtocolVersion::Tls13, &remaining)
+            .and_then(|h| h.encode().ok())
+        else {
+            result.error = Some("cannot build the ClientHello".into());
+            break;
+        };
+        let reply = match prober.exchange(&bytes, ReadUntil::ServerHello).await {
+            Ok(reply) => reply,
+            Err(error) => {
+                result.error = Some(error.to_string());
+                break;
+            }
+        };
+        let description = describe_reply(&reply);
+        let hello = match &reply {
+            ServerReply::Handshake(flight) => Some(&flight.server_hello),
+            ServerReply::HelloRetryRequest(hello) => Some(hello),
+            _ => None,
+        };
+        match hello {
+            Some(hello) if hello.version() == ProtocolVersion::Tls13.wire() => {
+                let Some(suite) =
+                    suites::by_code(hello.cipher_suite).filter(|s| remaining.contains(&s.code))
+                else {
+                    result.error = Some(format!(
+                        "server chose {} which was not offered",
+                        suite_name(hello.cipher_suite)
+                    ));
+                    break;
+                };
+                result.evidence.get_or_insert(description);
+                result.accepted.push(Accepted {
+                    suite,
+                    dh_bits: None,
+                    ecdh_group: None,
+                });
+                picks.push(suite.code);
+                remaining.retain(|code| *code != suite.code);
+            }
+            Some(hello) => {
+                result.evidence.get_or_insert(format!(
+                    "server answered with {} instead",
+                    version_name(hello.version())
+                ));
+                break;
+            }
+            None => {
+                result.evidence.get_or_insert(description);
+                break;
+            }
+        }
+    }
+    if !picks.is_empty() {
+        result.pick_orders.push(picks);
+    }
+    result
+}
+
+/// SSLv2: one CLIENT-HELLO with every cipher kind; the SERVER-HELLO lists all it shares.
+async fn probe_sslv2(prober: &Prober) -> VersionResult {
+    let mut result = VersionResult::default();
+    let specs: Vec<u32> = SSLV2_CIPHER_KINDS.iter().map(|k| k.code).collect();
+    let Some(bytes) = Sslv2ClientHello::new(specs).and_then(|h| h.encode()).ok() else {
+        result.error = Some("cannot build the SSLv2 CLIENT-HELLO".into());
+        return result;
+    };
+    match prober.exchange(&bytes, ReadUntil::ServerHello).await {
+        Ok(ServerReply::Sslv2(hello)) => {
+            result.evidence = Some(format!(
+                "SSLv2 SERVER-HELLO with {} cipher kinds",
+                hello.cipher_specs.len()
+            ));
+            if !hello.certificate.is_empty() {
+                result.chain = Some(vec![hello.certificate.clone()]);
+            }
+            result.sslv2_kinds = hello.cipher_specs.clone();
+        }
+        Ok(other) => result.evidence = Some(describe_reply(&other)),
+        Err(error) => result.error = Some(error.to_string()),
+    }
+    result
+}
+
+/// Does the server pick by its own order? Offer two accepted suites in the reverse of the
+/// order it picked them; then, if the picks spanned several hellos, walk the accepted set once
+/// more to learn the full order.
+async fn server_order(
+    prober: &Prober,
+    version: ProtocolVersion,
+    result: &VersionResult,
+) -> (Option<bool>, Option<Vec<u16>>) {
+    if version == ProtocolVersion::Ssl2 || result.accepted.len() < 2 {
+        return (None, None);
+    }
+    let until = if version == ProtocolVersion::Tls13 {
+        ReadUntil::ServerHello
+    } else {
+        ReadUntil::ServerHelloDone
+    };
+    let pick = |offer: Vec<u16>| async move {
+        let bytes = prober.hello(version, &offer)?.encode().ok()?;
+        match prober.exchange(&bytes, until).await.ok()? {
+            ServerReply::Handshake(flight) => Some(flight.server_hello.cipher_suite),
+            ServerReply::HelloRetryRequest(hello) => Some(hello.cipher_suite),
+            _ => None,
+        }
+    };
+    let same_hello = result.pick_orders.iter().find(|picks| picks.len() >= 2);
+    let server_order = match same_hello {
+        // The server chose `first` while `second` was on offer; offer `second` first.
+        Some(picks) => {
+            let (first, second) = (picks[0], picks[1]);
+            match pick(vec![second, first]).await {
+                Some(code) if code == first => Some(true),
+                Some(code) if code == second => Some(false),
+                _ => None,
+            }
+        }
+        None => {
+            let (a, b) = (result.accepted[0].suite.code, result.accepted[1].suite.code);
+            let (forward, backward) = tokio::join!(pick(vec![a, b]), pick(vec![b, a]));
+            match (forward, backward) {
+                (Some(x), Some(y)) if x == y => Some(true),
+                (Some(_), Some(_)) => Some(false),
+                _ => None,
+            }
+        }
+    };
+    if server_order != Some(true) {
+        return (server_order, None);
+    }
+    if result.pick_orders.len() == 1 {
+        return (server_order, result.pick_orders.first().cloned());
+    }
+    let mut remaining: Vec<u16> = result.accepted.iter().map(|a| a.suite.code).collect();
+    let mut order = Vec::new();
+    while remaining.len() > 1 {
+        match pick(remaining.clone()).await {
+            Some(code) if remaining.contains(&code) => {
+                order.push(code);
+                remaining.retain(|c| *c != code);
+            }
+            _ => return (server_order, None),
+        }
+    }
+    order.extend(remaining);
+    (server_order, Some(order))
+}
+
+fn group_facts(code: u16) -> GroupFacts {
+    let kind = match groups::by_code(code).map(|g| g.kind) {
+        Some(GroupKind::FiniteField) => "ffdhe",
+        Some(GroupKind::Hybrid) => "hybrid",
+        Some(GroupKind::PostQuantum) => "pq",
+        _ => "ecdhe",
+    };
+    GroupFacts {
+        name: groups::display_name(code),
+        code: format!("0x{code:04X}"),
+        kind: kind.to_string(),
+    }
+}
+
+/// TLS 1.3 groups in the server's order: offer every known group with an empty key_share; the
+/// HelloRetryRequest names the server's favourite; remove it and ask again.
+async fn tls13_groups(prober: &Prober) -> Vec<GroupFacts> {
+    let tls13_suites = candidates(ProtocolVersion::Tls13);
+    let mut remaining: Vec<u16> = groups::NAMED_GROUPS.iter().map(|g| g.code).collect();
+    let mut found = Vec::new();
+    while !remaining.is_empty() {
+        let Some(hello) = prober.hello(ProtocolVersion::Tls13, &tls13_suites) else {
+            break;
+        };
+        let Ok(hello) = hello.with_groups(&remaining).with_key_shares(&[]) else {
+            break;
+        };
+        let Ok(bytes) = hello.encode() else { break };
+        let group = match prober.exchange(&bytes, ReadUntil::ServerHello).await {
+            Ok(ServerReply::HelloRetryRequest(hello)) => hello.key_share_group,
+            Ok(ServerReply::Handshake(flight)) => flight.server_hello.key_share_group,
+            _ => None,
+        };
+        match group.filter(|g| remaining.contains(g)) {
+            Some(group) => {
+                found.push(group_facts(group));
+                remaining.retain(|g| *g != group);
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn is_ecdhe(suite: &CipherSuite) -> bool {
+    matches!(
+        suite.key_exchange,
+        KeyExchange::Ecdhe | KeyExchange::EcdhAnon
+    )
+}
+
+/// TLS ≤ 1.2 curves: offer the accepted ECDHE suites with the remaining curves; the
+/// ServerKeyExchange names the one chosen.
+async fn tls12_curves(
+    prober: &Prober,
+    version: ProtocolVersion,
+    result: &VersionResult,
+) -> Vec<GroupFacts> {
+    let ecdhe: Vec<u16> = result
+        .accepted
+        .iter()
+        .filter(|a| is_ecdhe(a.suite))
+        .map(|a| a.suite.code)
+        .collect();
+    let mut remaining: Vec<u16> = groups::NAMED_GROUPS
+        .iter()
+        .filter(|g| matches!(g.kind, GroupKind::EllipticCurve | GroupKind::Montgomery))
+        .map(|g| g.code)
+        .collect();
+    let mut found = Vec::new();
+    while !remaining.is_empty() {
+        let Some(bytes) = prober
+            .hello(version, &ecdhe)
+            .map(|h| h.with_groups(&remaining))
+            .and_then(|h| h.encode().ok())
+        else {
+            break;
+        };
+        let group = match prober.exchange(&bytes, ReadUntil::ServerHelloDone).await {
+            Ok(ServerReply::Handshake(flight)) => {
+                match flight.server_key_exchange.as_ref().map(|k| &k.parameters) {
+                    Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve { group, .. })) => {
+                        Some(*group)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match group.filter(|g| remaining.contains(g)) {
+            Some(group) => {
+                found.push(group_facts(group));
+                remaining.retain(|g| *g != group);
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn key_exchange_name(key_exchange: KeyExchange) -> &'static str {
+    match key_exchange {
+        KeyExchange::Null => "NULL",
+        KeyExchange::Rsa => "RSA",
+        KeyExchange::Dh => "DH",
+        KeyExchange::Dhe => "DHE",
+        KeyExchange::DhAnon => "DH_anon",
+        KeyExchange::Ecdh => "ECDH",
+        KeyExchange::Ecdhe => "ECDHE",
+        KeyExchange::EcdhAnon => "ECDH_anon",
+        KeyExchange::Psk => "PSK",
+        KeyExchange::DhePsk => "DHE_PSK",
+        KeyExchange::EcdhePsk => "ECDHE_PSK",
+        KeyExchange::RsaPsk => "RSA_PSK",
+        KeyExchange::Srp => "SRP",
+        KeyExchange::Kerberos => "KRB5",
+        KeyExchange::EccPassword => "ECCPWD",
+        KeyExchange::Gost => "GOST",
+        KeyExchange::Any => "TLS13",
+    }
+}
+
+fn suite_facts(accepted: &Accepted) -> SuiteFacts {
+    let suite = accepted.suite;
+    SuiteFacts {
+        name: suite.iana_name.to_string(),
+        openssl_name: suite.openssl_name.map(str::to_string),
+        code: format!("0x{:04X}", suite.code),
+        key_exchange: key_exchange_name(suite.key_exchange).to_string(),
+        bits: suite.key_bits,
+        forward_secrecy: suite.has_forward_secrecy(),
+        aead: suite.is_aead(),
+        cbc: suite.is_cbc(),
+        export: suite.is_export(),
+        null: suite.is_null(),
+        anonymous: suite.is_anonymous(),
+        rc4: suite.is_rc4(),
+        des: suite.is_des(),
+        triple_des: suite.is_3des(),
+        dh_bits: accepted.dh_bits,
+        ecdh_group: accepted.ecdh_group.map(groups::display_name),
+    }
+}
+
+fn sslv2_suite_facts(code: u32) -> SuiteFacts {
+    use crate::tls::suites::BulkCipher;
+    let kind = suites::sslv2_by_code(code);
+    let cipher = kind.map(|k| k.cipher);
+    SuiteFacts {
+        name: kind
+            .map(|k| k.spec_name.to_string())
+            .unwrap_or_else(|| format!("SSLv2 0x{code:06X}")),
+        openssl_name: kind.map(|k| k.openssl_name.to_string()),
+        code: format!("0x{code:06X}"),
+        key_exchange: "RSA".into(),
+        bits: kind.map_or(0, |k| k.key_bits),
+        forward_secrecy: false,
+        aead: false,
+        cbc: matches!(
+            cipher,
+            Some(BulkCipher::Rc2 | BulkCipher::Des | BulkCipher::TripleDes | BulkCipher::Idea)
+        ),
+        export: kind.is_some_and(|k| k.export),
+        null: matches!(cipher, Some(BulkCipher::Null)),
+        anonymous: false,
+        rc4: matches!(cipher, Some(BulkCipher::Rc4)),
+        des: matches!(cipher, Some(BulkCipher::Des)),
+        triple_des: matches!(cipher, Some(BulkCipher::TripleDes)),
+        dh_bits: None,
+        ecdh_group: None,
+    }
+}
