@@ -199,6 +199,8 @@ async fn start_site(site: Site) -> Result<Running, ConfigError> {
         .with_single_cert(site.identity.chain, site.identity.key)
         .map_err(|e| ConfigError::Demo(format!("{}: {e}", site.name)))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // Pick suites by the server's order, as a well-configured server does.
+    config.ignore_client_order = true;
     let acceptor = TlsAcceptor::from(Arc::new(config));
 
     let bind = |what: &'static str| async move {

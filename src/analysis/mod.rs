@@ -2,6 +2,7 @@
 
 pub mod certificate;
 pub mod http;
+pub mod protocol;
 pub mod tls;
 
 use crate::model::{Finding, Fix, HostReport, Severity};
@@ -15,6 +16,7 @@ pub fn findings(report: &HostReport, thresholds: ExpiryThresholds) -> Vec<Findin
     if let Some(chain) = &report.certificates {
         findings.extend(certificate::findings(chain, thresholds));
     }
+    findings.extend(protocol::findings(report));
     findings.extend(http::findings(report));
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     findings
