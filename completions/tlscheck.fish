@@ -55,7 +55,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Prin
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l format -d 'Output format' -r -f -a "table\t'Readable tables'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
 json\t'One JSON document (see src/report/report.schema.json)'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table' -r -f -a "auto\t''
 always\t''

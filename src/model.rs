@@ -263,7 +263,7 @@ pub struct EnumerationFacts {
     pub protocols: Vec<ProtocolFacts>,
     /// One entry per accepted version, oldest first.
     pub cipher_suites: Vec<VersionSuites>,
-    /// Key-exchange groups the server accepts, in its order of preference where it has one.
+    /// Key-exchange groups the server accepts; with `tls1.3` in the server's order of preference.
     pub groups: Vec<GroupFacts>,
     /// Where `groups` came from: `tls1.3` (HelloRetryRequest) or `tls1.2` (ECDHE parameters).
     pub groups_probed_with: Option<String>,

@@ -7,7 +7,8 @@ use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::{RenderOptions, Renderer};
 use crate::model::{
-    ChainFacts, ClientAuthFacts, HostReport, Outcome, RedirectFacts, RedirectVerdict, Severity,
+    ChainFacts, ClientAuthFacts, EnumerationFacts, HostReport, Outcome, RedirectFacts,
+    RedirectVerdict, Severity, SuiteFacts,
 };
 
 pub struct TableRenderer;
@@ -149,6 +150,19 @@ fn render_report(out: &mut String, report: &HostReport, options: &RenderOptions)
         out.push('\n');
         heading(out, "Certificate chain", options);
         render_chain(out, chain, options);
+    }
+
+    match &report.enumeration {
+        Outcome::Ok(enumeration) => {
+            out.push('\n');
+            render_enumeration(out, enumeration, options);
+        }
+        Outcome::Failed { reason } => {
+            out.push('\n');
+            heading(out, "Protocols and cipher suites", options);
+            let _ = writeln!(out, "enumeration failed: {reason}");
+        }
+        Outcome::Skipped { .. } => {}
     }
 
     out.push('\n');
@@ -458,4 +472,141 @@ fn render_summary(out: &mut String, reports: &[HostReport], options: &RenderOpti
         ]);
     }
     let _ = writeln!(out, "{table}");
+}
+
+fn render_enumeration(out: &mut String, facts: &EnumerationFacts, options: &RenderOptions) {
+    heading(
+        out,
+        &format!(
+            "Protocols ({} handshakes in {} ms, at most {} at once)",
+            facts.handshakes, facts.duration_ms, facts.max_connections
+        ),
+        options,
+    );
+    let mut table = new_table(options);
+    for protocol in &facts.protocols {
+        let legacy = matches!(
+            protocol.version.as_str(),
+            "SSLv2" | "SSLv3" | "TLSv1.0" | "TLSv1.1"
+        );
+        let verdict = match (&protocol.error, protocol.accepted) {
+            (_, true) if legacy => bad("accepted"),
+            (_, true) => good("accepted"),
+            (Some(_), false) => Cell::new("unknown"),
+            (None, false) if legacy => good("refused"),
+            (None, false) => Cell::new("refused"),
+        };
+        let evidence = match &protocol.error {
+            Some(error) if !protocol.accepted => format!("probe failed: {error}"),
+            _ => protocol.evidence.clone(),
+        };
+        table.add_row(vec![
+            Cell::new(&protocol.version),
+            verdict,
+            Cell::new(evidence),
+        ]);
+    }
+    let _ = writeln!(out, "{table}");
+
+    if !facts.cipher_suites.is_empty() {
+        out.push('\n');
+        heading(out, "Cipher suites", options);
+        let mut table = new_table(options);
+        table.set_header(vec![
+            "Versions",
+            "Order",
+            "Suite",
+            "Key exchange",
+            "Bits",
+            "Notes",
+        ]);
+        // Versions with the same suites in the same order share one block.
+        let mut blocks: Vec<(Vec<&str>, &crate::model::VersionSuites)> = Vec::new();
+        for version in &facts.cipher_suites {
+            let same = blocks.iter_mut().find(|(_, other)| {
+                other.suites == version.suites && other.server_order == version.server_order
+            });
+            match same {
+                Some((names, _)) => names.push(&version.version),
+                None => blocks.push((vec![&version.version], version)),
+            }
+        }
+        for (names, version) in blocks {
+            let order = match version.server_order {
+                Some(true) => "server",
+                Some(false) => "client",
+                None => "-",
+            };
+            for (index, suite) in version.suites.iter().enumerate() {
+                let (first, order) = if index == 0 {
+                    (names.join(", "), order)
+                } else {
+                    (String::new(), "")
+                };
+                let (notes, weak) = suite_notes(suite);
+                let name = suite.openssl_name.as_deref().unwrap_or(&suite.name);
+                let key_exchange = match (&suite.ecdh_group, suite.dh_bits) {
+                    (Some(group), _) => format!("{} {group}", suite.key_exchange),
+                    (None, Some(bits)) => format!("{} {bits}", suite.key_exchange),
+                    _ => suite.key_exchange.clone(),
+                };
+                table.add_row(vec![
+                    Cell::new(first),
+                    Cell::new(order),
+                    if weak { bad(name) } else { Cell::new(name) },
+                    Cell::new(key_exchange),
+                    Cell::new(suite.bits),
+                    if weak { bad(notes) } else { Cell::new(notes) },
+                ]);
+            }
+        }
+        let _ = writeln!(out, "{table}");
+    }
+    if !facts.groups.is_empty() {
+        let names: Vec<&str> = facts.groups.iter().map(|g| g.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Key-exchange groups{}: {}",
+            match facts.groups_probed_with.as_deref() {
+                Some("tls1.3") =>
+                    " (TLS 1.3 HelloRetryRequests, server's preference first)".to_string(),
+                Some(version) => format!(" (from {version} ServerKeyExchange)"),
+                None => String::new(),
+            },
+            names.join(", ")
+        );
+    }
+}
+
+/// Short notes on a suite, and whether any of them is a weakness.
+fn suite_notes(suite: &SuiteFacts) -> (String, bool) {
+    let mut notes = Vec::new();
+    let mut weak = false;
+    for (flag, note) in [
+        (suite.null, "NULL"),
+        (suite.anonymous, "anonymous"),
+        (suite.export, "EXPORT"),
+        (suite.rc4, "RC4"),
+        (suite.des, "DES"),
+        (suite.triple_des, "3DES"),
+    ] {
+        if flag {
+            notes.push(note);
+            weak = true;
+        }
+    }
+    if suite.dh_bits.is_some_and(|bits| bits < 2048) {
+        notes.push("weak DH");
+        weak = true;
+    }
+    if !suite.forward_secrecy {
+        notes.push("no FS");
+    }
+    if suite.cbc {
+        notes.push("CBC");
+    }
+    if suite.aead {
+        notes.push("AEAD");
+    }
+    (notes.join(", "), weak)
 }
