@@ -883,3 +883,152 @@ fn sslv2_suite_facts(code: u32) -> SuiteFacts {
         ecdh_group: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::server_messages::ServerHello;
+    use crate::tls::{Alert, AlertLevel};
+
+    fn flight(version: u16, suite: u16) -> ServerReply {
+        ServerReply::Handshake(Box::new(ServerFlight {
+            server_hello: ServerHello {
+                legacy_version: version,
+                cipher_suite: suite,
+                ..ServerHello::default()
+            },
+            certificates: None,
+            server_key_exchange: None,
+            certificate_request: None,
+            hello_done: true,
+            other_messages: vec![],
+            warnings: vec![],
+            closing_alert: None,
+        }))
+    }
+
+    fn alert(description: u8) -> ServerReply {
+        ServerReply::Alert(Alert {
+            level: AlertLevel::Fatal,
+            description,
+        })
+    }
+
+    const ECDHE_RSA_AES128_GCM: u16 = 0xC02F;
+    const RSA_AES128_SHA: u16 = 0x002F;
+
+    #[test]
+    fn a_server_hello_with_an_offered_suite_is_a_pick() {
+        let offered = [ECDHE_RSA_AES128_GCM, RSA_AES128_SHA];
+        match judge(
+            ProtocolVersion::Tls12,
+            &offered,
+            Ok(flight(0x0303, RSA_AES128_SHA)),
+        ) {
+            Verdict::Picked(_, suite) => assert_eq!(suite.code, RSA_AES128_SHA),
+            _ => panic!("expected a pick"),
+        }
+    }
+
+    #[test]
+    fn a_lower_version_means_the_version_is_not_spoken() {
+        let verdict = judge(
+            ProtocolVersion::Tls12,
+            &[RSA_AES128_SHA],
+            Ok(flight(0x0301, RSA_AES128_SHA)),
+        );
+        match verdict {
+            Verdict::NotSpoken(evidence) => {
+                assert_eq!(evidence, "server answered with TLSv1.0 instead")
+            }
+            _ => panic!("expected not spoken"),
+        }
+    }
+
+    #[test]
+    fn handshake_failure_means_no_common_suite_and_protocol_version_means_not_spoken() {
+        assert!(matches!(
+            judge(ProtocolVersion::Tls10, &[RSA_AES128_SHA], Ok(alert(40))),
+            Verdict::NoCommonSuite(ref e) if e == "alert handshake_failure"
+        ));
+        assert!(matches!(
+            judge(ProtocolVersion::Tls10, &[RSA_AES128_SHA], Ok(alert(70))),
+            Verdict::NotSpoken(ref e) if e == "alert protocol_version"
+        ));
+        assert!(matches!(
+            judge(
+                ProtocolVersion::Tls10,
+                &[RSA_AES128_SHA],
+                Ok(ServerReply::ClosedWithoutReply)
+            ),
+            Verdict::NotSpoken(_)
+        ));
+    }
+
+    #[test]
+    fn a_suite_that_was_not_offered_is_a_failure_not_a_pick() {
+        assert!(matches!(
+            judge(ProtocolVersion::Tls12, &[ECDHE_RSA_AES128_GCM], Ok(flight(0x0303, RSA_AES128_SHA))),
+            Verdict::Failed(ref e) if e.contains("not offered")
+        ));
+        assert!(matches!(
+            judge(ProtocolVersion::Tls12, &[RSA_AES128_SHA], Err(ExchangeError::Timeout)),
+            Verdict::Failed(ref e) if e == "timed out waiting for the reply"
+        ));
+    }
+
+    #[test]
+    fn candidates_put_common_suites_first_and_respect_versions() {
+        let tls12 = candidates(ProtocolVersion::Tls12);
+        let first = suites::by_code(tls12[0]).unwrap();
+        assert_eq!(first.key_exchange, KeyExchange::Ecdhe);
+        assert!(first.is_aead());
+        assert!(tls12.len() > 250, "{}", tls12.len());
+        // No TLS 1.2-only suite (GCM, SHA-256) in a TLS 1.0 hello, no TLS 1.3 suite before 1.3.
+        let tls10 = candidates(ProtocolVersion::Tls10);
+        assert!(!tls10.contains(&ECDHE_RSA_AES128_GCM));
+        assert!(!tls10.contains(&0x1301));
+        assert!(tls10.contains(&RSA_AES128_SHA));
+        // TLS 1.3: the RFC 8446 five plus the other IANA ones (SM4, AEGIS, integrity-only).
+        let tls13 = candidates(ProtocolVersion::Tls13);
+        for code in [
+            0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0x00C6, 0x1306, 0xC0B4,
+        ] {
+            assert!(tls13.contains(&code), "{code:#06x}");
+        }
+        assert!(tls13
+            .iter()
+            .all(|c| suites::by_code(*c).unwrap().is_tls13_only()));
+        assert!(
+            suites::by_code(0xC0B4).unwrap().is_null(),
+            "TLS_SHA256_SHA256 encrypts nothing"
+        );
+        // Every chunk of a TLS 1.2 offer stays within what servers take.
+        for chunk in tls12.chunks(SUITES_PER_HELLO) {
+            let hello = ClientHello::new(ProtocolVersion::Tls12, chunk.to_vec())
+                .unwrap()
+                .with_server_name("example.com");
+            assert!(hello.encoded_len().unwrap() < 1024);
+        }
+    }
+
+    #[test]
+    fn suite_facts_carry_the_classes_and_parameters() {
+        let suite = suites::by_code(0x0033).unwrap(); // TLS_DHE_RSA_WITH_AES_128_CBC_SHA
+        let facts = suite_facts(&Accepted {
+            suite,
+            dh_bits: Some(1024),
+            ecdh_group: None,
+        });
+        assert_eq!(facts.name, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA");
+        assert_eq!(facts.openssl_name.as_deref(), Some("DHE-RSA-AES128-SHA"));
+        assert_eq!(facts.code, "0x0033");
+        assert_eq!(facts.key_exchange, "DHE");
+        assert!(facts.forward_secrecy && facts.cbc && !facts.aead);
+        assert_eq!(facts.dh_bits, Some(1024));
+        let sslv2 = sslv2_suite_facts(0x020080);
+        assert!(sslv2.export && sslv2.rc4);
+        assert_eq!(sslv2.openssl_name.as_deref(), Some("EXP-RC4-MD5"));
+        assert_eq!(sslv2.code, "0x020080");
+    }
+}
