@@ -41,7 +41,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --warn-days --crit-days --fail-on --quick --max-connections --concurrency --help --version demo completions help"
+            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --warn-days --crit-days --fail-on --quick --max-connections --concurrency --help --version demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -57,6 +57,10 @@ _tlscheck() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fix-for)
+                    COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
                     return 0
                     ;;
                 --sni)
@@ -137,7 +141,7 @@ _tlscheck() {
             return 0
             ;;
         tlscheck__subcmd__demo)
-            opts="-f -h --format --color --help"
+            opts="-f -h --format --color --fix-for --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +157,10 @@ _tlscheck() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fix-for)
+                    COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= quick max-connections= concurrency= h/help V/version
+    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -29,6 +29,10 @@ json\t'One JSON document (see src/report/report.schema.json)'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fix-for -d 'Which server\'s fixes the table shows (JSON always has all)' -r -f -a "all\t''
+nginx\t''
+apache\t''
+python\t'Python\'s ssl module / Flask'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l sni -d 'Server name to send (SNI) and check the certificate against, instead of the target\'s host' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l resolve -d 'Use ADDR for HOST:PORT, like curl (repeatable)' -r
@@ -57,9 +61,13 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Pri
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
 json\t'One JSON document (see src/report/report.schema.json)'"
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table' -r -f -a "auto\t''
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l fix-for -d 'Which server\'s fixes the table shows (JSON always has all)' -r -f -a "all\t''
+nginx\t''
+apache\t''
+python\t'Python\'s ssl module / Flask'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'

@@ -49,12 +49,24 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How to print the report: shared by the scan and the demo.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// When to colour the table
+
+    /// When to colour the table (NO_COLOR is honoured with auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Which server's fixes the table shows (JSON always has all)
+    #[arg(long, value_enum, value_name = "SERVER", default_value_t = FixFor::All)]
+    pub fix_for: FixFor,
 }
 
 #[derive(Debug, Args)]
@@ -63,13 +75,8 @@ pub struct ScanArgs {
     #[arg(value_name = "TARGET", required = true)]
     pub targets: Vec<String>,
 
-    /// Output format
-    #[arg(short, long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-
-    /// When to colour the table (NO_COLOR is honoured with auto)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Server name to send (SNI) and check the certificate against, instead of the target's host
     #[arg(long, value_name = "NAME")]
@@ -142,6 +149,15 @@ pub enum Format {
     Table,
     /// One JSON document (see src/report/report.schema.json)
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FixFor {
+    All,
+    Nginx,
+    Apache,
+    /// Python's ssl module / Flask
+    Python,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

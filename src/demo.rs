@@ -389,13 +389,13 @@ pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
     mtls.input = "mtls.demo.test (with --client-cert)".into();
     reports.extend(scan_all(vec![mtls], Arc::new(with_client_cert), None).await);
 
-    let options = crate::render_options(args.color, Severity::High);
+    let options = crate::render_options(&args.output, Severity::High);
     let mut stdout = Vec::new();
-    if args.format == Format::Table {
+    if args.output.format == Format::Table {
         stdout.extend_from_slice(PREFACE.as_bytes());
         stdout.push(b'\n');
     }
-    stdout.extend(crate::report::renderer(args.format).render(&reports, &options));
+    stdout.extend(crate::report::renderer(args.output.format).render(&reports, &options));
     // The demo is a showcase: it succeeds when every site could be scanned.
     let exit = if reports.iter().any(|r| r.unreachable.is_some()) {
         ExitCode::Unreachable

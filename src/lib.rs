@@ -182,8 +182,8 @@ async fn run_scan(args: ScanArgs) -> Result<RunOutput, ConfigError> {
         };
     let reports = scan::scan_all(targets, Arc::new(config), progress).await;
     let fail_on = Severity::from(args.fail_on);
-    let options = render_options(args.color, fail_on);
-    let stdout = report::renderer(args.format).render(&reports, &options);
+    let options = render_options(&args.output, fail_on);
+    let stdout = report::renderer(args.output.format).render(&reports, &options);
     Ok(RunOutput {
         stdout,
         exit: exit_code(&reports, fail_on),
@@ -205,10 +205,10 @@ pub fn exit_code(reports: &[HostReport], fail_on: Severity) -> ExitCode {
 }
 
 /// Colour and width for the terminal we print to.
-pub fn render_options(color: ColorChoice, fail_on: Severity) -> RenderOptions {
+pub fn render_options(output: &cli::OutputArgs, fail_on: Severity) -> RenderOptions {
     let terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match color {
+    let color = match output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal && !no_color,
@@ -221,6 +221,7 @@ pub fn render_options(color: ColorChoice, fail_on: Severity) -> RenderOptions {
         color,
         width,
         fail_on,
+        fix_for: output.fix_for,
     }
 }
 

@@ -15,6 +15,8 @@ pub struct RenderOptions {
     pub width: u16,
     /// The `--fail-on` threshold, so the verdict line says what the exit code will be.
     pub fail_on: Severity,
+    /// Whose fixes a human-readable format shows.
+    pub fix_for: crate::cli::FixFor,
 }
 
 pub trait Renderer {

@@ -211,10 +211,7 @@ fn render_report(out: &mut String, report: &HostReport, options: &RenderOptions)
                 severity_cell(finding.severity),
                 Cell::new(format!("{}\n{}", finding.id, finding.title)),
                 Cell::new(&finding.evidence),
-                Cell::new(format!(
-                    "nginx: {}\nApache: {}\nPython: {}",
-                    finding.fix.nginx, finding.fix.apache, finding.fix.python
-                )),
+                Cell::new(fix_text(&finding.fix, options.fix_for)),
             ]);
         }
         let _ = writeln!(out, "{table}");
@@ -609,4 +606,23 @@ fn suite_notes(suite: &SuiteFacts) -> (String, bool) {
         notes.push("AEAD");
     }
     (notes.join(", "), weak)
+}
+
+fn fix_text(fix: &crate::model::Fix, fix_for: crate::cli::FixFor) -> String {
+    use crate::cli::FixFor;
+    match fix_for {
+        FixFor::Nginx => fix.nginx.clone(),
+        FixFor::Apache => fix.apache.clone(),
+        FixFor::Python => fix.python.clone(),
+        FixFor::All => [
+            ("nginx", &fix.nginx),
+            ("Apache", &fix.apache),
+            ("Python", &fix.python),
+        ]
+        .iter()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(server, text)| format!("{server}: {text}"))
+        .collect::<Vec<_>>()
+        .join("\n"),
+    }
 }
