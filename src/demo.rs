@@ -364,6 +364,7 @@ pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
         concurrency: 8,
         enumerate: true,
         max_connections: crate::probe::enumerate::DEFAULT_MAX_CONNECTIONS,
+        handshake_counter: None,
     };
     let targets = running
         .iter()

@@ -168,19 +168,34 @@ pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigE
         concurrency: args.concurrency,
         enumerate: !args.quick,
         max_connections: args.max_connections,
+        handshake_counter: None,
     };
     Ok((targets, config))
 }
 
 async fn run_scan(args: ScanArgs) -> Result<RunOutput, ConfigError> {
-    let (targets, config) = scan_config(&args)?;
-    let progress: Option<Arc<dyn scan::Progress>> =
-        if targets.len() > 1 && std::io::stderr().is_terminal() {
-            Some(Arc::new(StderrProgress))
-        } else {
-            None
-        };
+    let (targets, mut config) = scan_config(&args)?;
+    // A live status line on stderr, only for a person watching a terminal.
+    let live = std::io::stderr()
+        .is_terminal()
+        .then(|| Arc::new(LiveProgress::new(targets.len())));
+    config.handshake_counter = live.as_ref().map(|l| l.handshakes.clone());
+    let ticker = live.clone().map(|live| {
+        tokio::spawn(async move {
+            loop {
+                live.draw();
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        })
+    });
+    let progress = live.clone().map(|l| l as Arc<dyn scan::Progress>);
     let reports = scan::scan_all(targets, Arc::new(config), progress).await;
+    if let Some(ticker) = ticker {
+        ticker.abort();
+    }
+    if let Some(live) = &live {
+        live.clear();
+    }
     let fail_on = Severity::from(args.fail_on);
     let options = render_options(&args.output, fail_on);
     let stdout = report::renderer(args.output.format).render(&reports, &options);
@@ -225,14 +240,42 @@ pub fn render_options(output: &cli::OutputArgs, fail_on: Severity) -> RenderOpti
     }
 }
 
-/// One line per finished target on stderr, for scans of several targets on a terminal.
-struct StderrProgress;
+/// A status line on stderr while scanning: targets done and handshakes made so far.
+struct LiveProgress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    handshakes: Arc<std::sync::atomic::AtomicU32>,
+    started: std::time::Instant,
+}
 
-impl scan::Progress for StderrProgress {
-    fn target_done(&self, done: usize, total: usize, report: &HostReport) {
-        eprintln!(
-            "[{done}/{total}] {} done in {} ms",
-            report.target.input, report.duration_ms
+impl LiveProgress {
+    fn new(total: usize) -> LiveProgress {
+        LiveProgress {
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            handshakes: Arc::new(std::sync::atomic::AtomicU32::new(0)),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn draw(&self) {
+        use std::sync::atomic::Ordering;
+        eprint!(
+            "\r\x1b[2Ktlscheck: {}/{} targets done, {} handshakes, {:.1}s",
+            self.done.load(Ordering::Relaxed),
+            self.total,
+            self.handshakes.load(Ordering::Relaxed),
+            self.started.elapsed().as_secs_f64()
         );
+    }
+
+    fn clear(&self) {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+impl scan::Progress for LiveProgress {
+    fn target_done(&self, done: usize, _total: usize, _report: &HostReport) {
+        self.done.store(done, std::sync::atomic::Ordering::Relaxed);
     }
 }

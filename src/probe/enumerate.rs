@@ -41,6 +41,8 @@ pub struct EnumerationSettings {
     /// Bound on each exchange (connect + hello + reply).
     pub timeout: Duration,
     pub max_connections: usize,
+    /// Counts every handshake of every target, for a progress display.
+    pub progress: Option<std::sync::Arc<AtomicU32>>,
 }
 
 /// Facts, plus the chain read from the first TLS ≤ 1.2 (or SSLv2) handshake: the certificate
@@ -97,6 +99,9 @@ impl Prober {
             .await
             .map_err(|_| ExchangeError::Connect("scan cancelled".into()))?;
         self.handshakes.fetch_add(1, Ordering::Relaxed);
+        if let Some(progress) = &self.settings.progress {
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
         let deadline = tokio::time::Instant::now() + self.settings.timeout;
         let mut stream = match tokio::time::timeout_at(
             deadline,

@@ -38,6 +38,8 @@ pub struct ScanConfig {
     pub enumerate: bool,
     /// Connections at once to one server during enumeration.
     pub max_connections: usize,
+    /// Counts enumeration handshakes across targets, for a progress display.
+    pub handshake_counter: Option<Arc<std::sync::atomic::AtomicU32>>,
 }
 
 /// Observes progress (for a progress line on a terminal); called from the scan tasks.
@@ -384,6 +386,7 @@ fn enumeration_settings(
         server_name: sni.map(str::to_string),
         timeout: config.timeout,
         max_connections: config.max_connections,
+        progress: config.handshake_counter.clone(),
     }
 }
 
