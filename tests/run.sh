@@ -29,6 +29,21 @@ if ((${#missing[@]} > 0)); then
     fi
 fi
 
+# tests/single_connection_server.rs runs Flask's single-threaded development server.
+flask_pin='flask==3.1.3'
+if ! python3 -c 'import flask' >/dev/null 2>&1; then
+    if [[ "$(id -u)" -eq 0 ]]; then
+        echo "tests/run.sh: installing $flask_pin" >&2
+        if ! python3 -m pip --version >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+            apt-get install -y --no-install-recommends python3-pip
+        fi
+        # Debian's Python refuses pip installs outside a venv (PEP 668) unless told otherwise.
+        PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet "$flask_pin"
+    else
+        echo "tests/run.sh: Flask is missing; run as root to install it, or: pip install $flask_pin" >&2
+    fi
+fi
+
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --all-targets --no-fail-fast
