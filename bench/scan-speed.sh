@@ -6,6 +6,8 @@
 #   bench/scan-speed.sh                 # build release, start the servers, time every tool
 #   RUNS=10 SLOW_RUNS=3 TESTSSL_RUNS=1 bench/scan-speed.sh
 #   SERVERS="seed" TOOLS="tlscheck sslscan" bench/scan-speed.sh
+#   RTT_MS=20 TOOLS="tlscheck sslscan" bench/scan-speed.sh   # as across a 20 ms link
+#   TLSCHECK_BIN=/tmp/tlscheck-old bench/scan-speed.sh       # another build of tlscheck
 #
 # Needs nginx, openssl, hyperfine, sslscan, testssl.sh (Debian) and sslyze (PyPI):
 #   apt-get install -y nginx openssl hyperfine sslscan testssl.sh && pip install sslyze
@@ -27,7 +29,7 @@ if [[ -z "${SCAN_SPEED_IN_NETNS:-}" ]]; then
         echo "bench: testssl.sh is missing (apt-get install -y testssl.sh)" >&2
         exit 2
     }
-    cargo build --release --quiet
+    [[ -n ${TLSCHECK_BIN:-} ]] || cargo build --release --quiet
     # A private network namespace: root, or a user namespace mapped to root.
     userns=()
     [[ $(id -u) -eq 0 ]] || userns=(--map-root-user)
@@ -40,11 +42,12 @@ ip link set lo up
 RUNS=${RUNS:-20}            # tlscheck and sslscan: a few seconds at most per run
 SLOW_RUNS=${SLOW_RUNS:-5}   # sslyze
 TESTSSL_RUNS=${TESTSSL_RUNS:-2}
+RTT_MS=${RTT_MS:-0}         # > 0: every tool reaches the servers through bench/delay_proxy.py
 SERVERS=${SERVERS:-"seed modern s_server"}
 TOOLS=${TOOLS:-"tlscheck sslscan sslyze testssl"}
 testssl_bin=$(command -v testssl.sh || command -v testssl)
 
-bin=$PWD/target/release/tlscheck
+bin=${TLSCHECK_BIN:-$PWD/target/release/tlscheck}
 certs=$PWD/testdata/certs
 dir=$(mktemp -d)
 pids=()
@@ -127,9 +130,29 @@ pids+=($!)
 for name in seed modern s_server; do wait_port "${https_port[$name]}"; done
 wait_port "${http_port[seed]}"
 
+# The ports the tools are pointed at: the servers', or the delay proxy's in front of them.
+declare -A scan_https scan_http
+for name in seed modern s_server; do
+    scan_https[$name]=${https_port[$name]}
+    scan_http[$name]=${http_port[$name]}
+done
+if ((RTT_MS > 0)); then
+    pairs=()
+    for name in seed modern s_server; do
+        scan_https[$name]=$(free_port)
+        pairs+=("${scan_https[$name]}:${https_port[$name]}")
+        [[ $name == s_server ]] && continue # nothing listens on its plain-HTTP port
+        scan_http[$name]=$(free_port)
+        pairs+=("${scan_http[$name]}:${http_port[$name]}")
+    done
+    python3 bench/delay_proxy.py --count "$dir/proxied" "$RTT_MS" "${pairs[@]}" &
+    pids+=($!)
+    for name in seed modern s_server; do wait_port "${scan_https[$name]}"; done
+fi
+
 # The command each tool runs against server $1.
 command_for() { # tool server
-    local h=${https_port[$2]} p=${http_port[$2]}
+    local h=${scan_https[$2]} p=${scan_http[$2]}
     case $1 in
     tlscheck)
         echo "$bin good.test --format json --ca-file $certs/root.pem" \
@@ -197,11 +220,17 @@ except Exception as error:  # a tool that failed: say so rather than crash the t
 print(f"{protocols}/{suites}/{groups}")
 PY
 }
-active_opens() { awk '/^Tcp:/ && ++n == 2 { print $6 }' /proc/net/snmp; }
+# Connections opened in the namespace so far, less the delay proxy's own upstream ones.
+active_opens() {
+    local proxied=0
+    [[ -f $dir/proxied ]] && proxied=$(cat "$dir/proxied")
+    echo $(($(awk '/^Tcp:/ && ++n == 2 { print $6 }' /proc/net/snmp) - proxied))
+}
 
 echo "tools: tlscheck $("$bin" --version | awk '{print $2}'), sslscan $(sslscan --version | grep -o '[0-9]\+\.[0-9.]\+' | head -1)," \
     "sslyze $(python3 -c 'import importlib.metadata as m; print(m.version("sslyze"))'), testssl.sh $("$testssl_bin" --version 2>&1 | sed -n 's/.*testssl *\([0-9][0-9.]*\).*/\1/p' | head -1)," \
     "$(openssl version | cut -d' ' -f1-2), nginx $(nginx -v 2>&1 | cut -d/ -f2)"
+((RTT_MS > 0)) && echo "every connection goes through bench/delay_proxy.py: ${RTT_MS} ms round trips"
 results=$dir/results.tsv
 for server in $SERVERS; do
     for tool in $TOOLS; do
