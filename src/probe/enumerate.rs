@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, Semaphore};
 
 use crate::model::{EnumerationFacts, GroupFacts, ProtocolFacts, SuiteFacts, VersionSuites};
 use crate::tls::alert;
@@ -201,13 +201,27 @@ pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
         handshakes: AtomicU32::new(0),
     };
     let prober = &prober;
-    let (sslv2, sslv3, tls10, tls11, tls12, tls13) = tokio::join!(
-        probe_sslv2(prober),
-        probe_version(prober, ProtocolVersion::Ssl3),
-        probe_version(prober, ProtocolVersion::Tls10),
-        probe_version(prober, ProtocolVersion::Tls11),
-        probe_version(prober, ProtocolVersion::Tls12),
-        probe_tls13(prober),
+    // The TLS 1.3 groups need only know that TLS 1.3 is spoken: that walk starts as soon as the
+    // first TLS 1.3 ServerHello says so, alongside the rest of the first round.
+    let (tls13_spoken, tls13_spoken_heard) = oneshot::channel();
+    let early_groups = async {
+        match tls13_spoken_heard.await {
+            Ok(()) => Some(tls13_groups(prober).await),
+            Err(_) => None,
+        }
+    };
+    let ((sslv2, sslv3, tls10, tls11, tls12, tls13), tls13_groups_found) = tokio::join!(
+        async {
+            tokio::join!(
+                probe_sslv2(prober),
+                probe_version(prober, ProtocolVersion::Ssl3),
+                probe_version(prober, ProtocolVersion::Tls10),
+                probe_version(prober, ProtocolVersion::Tls11),
+                probe_version(prober, ProtocolVersion::Tls12),
+                probe_tls13(prober, tls13_spoken),
+            )
+        },
+        early_groups,
     );
     let results = [
         (ProtocolVersion::Ssl2, sslv2),
@@ -218,30 +232,30 @@ pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
         (ProtocolVersion::Tls13, tls13),
     ];
 
-    // Server order, and the groups, need the accepted suites: a second, smaller round.
+    // Server order, and the TLS <= 1.2 curves, need the accepted suites: a second, smaller
+    // round, the two at once.
     let orders = futures_join_all(
         results
             .iter()
             .map(|(version, result)| async move { server_order(prober, *version, result).await }),
-    )
-    .await;
-    let tls13_accepted = results
-        .iter()
-        .any(|(v, r)| *v == ProtocolVersion::Tls13 && r.is_accepted());
-    let (groups, groups_probed_with) = if tls13_accepted {
-        (tls13_groups(prober).await, Some("tls1.3".to_string()))
-    } else if let Some((version, result)) = results
-        .iter()
-        .rev()
-        .find(|(_, r)| r.accepted.iter().any(|a| is_ecdhe(a.suite)))
-    {
-        (
-            tls12_curves(prober, *version, result).await,
-            Some(version.name().to_ascii_lowercase().replace("v", "")),
-        )
-    } else {
-        (Vec::new(), None)
+    );
+    let groups = async {
+        if let Some(found) = tls13_groups_found {
+            (found, Some("tls1.3".to_string()))
+        } else if let Some((version, result)) = results
+            .iter()
+            .rev()
+            .find(|(_, r)| r.accepted.iter().any(|a| is_ecdhe(a.suite)))
+        {
+            (
+                tls12_curves(prober, *version, result).await,
+                Some(version.name().to_ascii_lowercase().replace("v", "")),
+            )
+        } else {
+            (Vec::new(), None)
+        }
     };
+    let (orders, (groups, groups_probed_with)) = tokio::join!(orders, groups);
 
     let mut protocols = Vec::new();
     let mut cipher_suites = Vec::new();
@@ -561,7 +575,9 @@ async fn walk_chunk(
 }
 
 /// TLS 1.3: the version and its suites. A HelloRetryRequest also names the suite chosen.
-async fn probe_tls13(prober: &Prober) -> VersionResult {
+/// `spoken` fires with the first accepted suite (it is dropped unheard when there is none).
+async fn probe_tls13(prober: &Prober, spoken: oneshot::Sender<()>) -> VersionResult {
+    let mut spoken = Some(spoken);
     let mut result = VersionResult::default();
     let mut remaining = candidates(ProtocolVersion::Tls13);
     let mut picks = Vec::new();
@@ -605,6 +621,9 @@ async fn probe_tls13(prober: &Prober) -> VersionResult {
                 });
                 picks.push(suite.code);
                 remaining.retain(|code| *code != suite.code);
+                if let Some(spoken) = spoken.take() {
+                    let _ = spoken.send(());
+                }
             }
             Some(hello) => {
                 result.evidence.get_or_insert(format!(
