@@ -144,8 +144,8 @@ pub fn require_tool(name: &str) -> PathBuf {
         .unwrap_or_else(|| {
             panic!(
                 "the integration tests need `{name}`, which is not installed (searched PATH and \
-                 /usr/sbin): run ./tests/run.sh as root, which installs it, or \
-                 `apt-get install -y --no-install-recommends nginx gnutls-bin openssl`"
+                 /usr/sbin): run ./tests/run.sh as root, which installs it, or `apt-get install -y \
+                 --no-install-recommends nginx gnutls-bin openssl sslscan testssl.sh python3`"
             )
         })
 }
