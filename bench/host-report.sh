@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times the issue-2 host report (handshake, chain, HTTPS GET + HSTS, plain-HTTP redirect) of a
-# loopback nginx configured like the how-to articles: ssl_protocols/ssl_ciphers, full chain,
-# HSTS, and a port-80 `return 301 https://$server_name$request_uri;` block.
+# Times the host report of a loopback nginx configured like the how-to articles
+# (ssl_protocols/ssl_ciphers, full chain, HSTS, and a port-80
+# `return 301 https://$server_name$request_uri;` block): `--quick` (handshake, chain, HTTPS GET +
+# HSTS, plain-HTTP redirect) and the default full scan (plus protocol/suite/group enumeration).
 #
 #   bench/host-report.sh            # builds release, starts nginx on 127.0.0.1, runs hyperfine
 #
@@ -63,4 +64,5 @@ print(" ", r["tls"]["protocol"], r["tls"]["cipher_suite"], r["tls"]["key_exchang
       "| trusted:", r["certificates"]["trust"]["trusted"], "| redirect:", r["redirect"]["verdict"],
       "| hsts:", r["https"]["hsts"]["max_age"], "| findings:", [f["id"] for f in r["findings"]])'
 hyperfine --warmup 5 --runs 50 --export-json "${BENCH_JSON:-/dev/null}" \
-    "$bin ${args[*]} --format json"
+    -n quick "$bin ${args[*]} --format json --quick" \
+    -n full "$bin ${args[*]} --format json"
