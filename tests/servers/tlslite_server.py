@@ -69,7 +69,11 @@ def main():
             self.request.settimeout(SOCKET_TIMEOUT_SECONDS)
             connection = TLSConnection(self.request)
             try:
-                connection.handshakeServer(certChain=chain, privateKey=key, settings=settings)
+                # An ALPN list of its own: tlslite-ng 0.8.2 raises TypeError on a TLS 1.3 client's
+                # ALPN extension when the server has none (alpn=None).
+                connection.handshakeServer(
+                    certChain=chain, privateKey=key, settings=settings, alpn=[bytearray(b"http/1.1")]
+                )
                 connection.read(max=4096)
                 body = b"hello from tlslite-ng\n"
                 connection.write(
