@@ -788,6 +788,65 @@ fn sslv3_only_rc4_server_still_gets_its_chain_analysed() {
     assert_findings(&report, &present, &all_but(&present));
 }
 
+/// RFC 8446 section 4.2.7: groups in the obsolete_RESERVED ranges "MUST NOT be offered or
+/// negotiated by TLS 1.3 implementations".
+fn obsolete_in_tls13(code: u16) -> bool {
+    matches!(code, 0x0001..=0x0016 | 0x001A..=0x001C | 0xFF01..=0xFF02)
+}
+
+/// tlslite-ng enforces RFC 8446's group rule: a ClientHello that offers only TLS 1.3 and lists a
+/// group from the obsolete ranges (brainpoolP256r1, secp256k1, sect571r1, ...) gets a fatal
+/// illegal_parameter alert. A TLS 1.3 probe that offers such groups sees that alert and
+/// concludes "TLS 1.3 not accepted" about a server that rustls just reached with TLS 1.3.
+#[test]
+fn tls13_server_enforcing_rfc8446_group_rules_is_found_with_its_groups() {
+    let server = TlsliteServer::modern().start();
+    let report = enumerate(&server);
+
+    // rustls reaches it with TLS 1.3 ...
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/tls/protocol", "TLSv1.3");
+    // ... and so must the enumeration.
+    assert_protocols(&report, &["TLSv1.2", "TLSv1.3"]);
+    assert_suite_names(
+        &report,
+        "TLSv1.3",
+        &[
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+        ],
+    );
+    assert_suite_names(
+        &report,
+        "TLSv1.2",
+        &[
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        ],
+    );
+    assert_at(&report, "/enumeration/groups_probed_with", "tls1.3");
+    let groups = array_at(&report, "/enumeration/groups");
+    for group in groups {
+        let code = parse_code(group["code"].as_str().unwrap_or_default());
+        assert!(
+            !obsolete_in_tls13(code),
+            "a TLS 1.3 server cannot have negotiated {group}\n{}",
+            pretty(&report)
+        );
+    }
+    for expected in ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"] {
+        assert!(
+            group_names(&report).contains(expected),
+            "TLS 1.3 groups lack {expected}\n{}",
+            pretty(&report)
+        );
+    }
+    assert_handshakes_sane(&report);
+    assert_no_finding_in(&report, &["protocol.", "cipher.", "dh.", "scan."]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scripted servers: SSLv2 and export suites
 

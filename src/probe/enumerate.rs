@@ -757,11 +757,15 @@ fn group_facts(code: u16) -> GroupFacts {
     }
 }
 
-/// TLS 1.3 groups in the server's order: offer every known group with an empty key_share; the
-/// HelloRetryRequest names the server's favourite; remove it and ask again.
+/// TLS 1.3 groups in the server's order: offer every known group TLS 1.3 allows with an empty
+/// key_share; the HelloRetryRequest names the server's favourite; remove it and ask again.
 async fn tls13_groups(prober: &Prober) -> Vec<GroupFacts> {
     let tls13_suites = candidates(ProtocolVersion::Tls13);
-    let all: Vec<u16> = groups::NAMED_GROUPS.iter().map(|g| g.code).collect();
+    let all: Vec<u16> = groups::NAMED_GROUPS
+        .iter()
+        .map(|g| g.code)
+        .filter(|code| groups::allowed_in_tls13(*code))
+        .collect();
     let picked = remove_each(all, |remaining| {
         let hello = prober
             .hello(ProtocolVersion::Tls13, &tls13_suites)

@@ -788,6 +788,16 @@ impl TlsliteServer {
         }
     }
 
+    /// tlslite-ng as a modern server: TLS 1.2 and 1.3, AES-GCM and ChaCha20-Poly1305, ECDHE only.
+    /// It enforces RFC 8446's rule that a TLS 1.3 hello lists no obsolete group.
+    pub fn modern() -> TlsliteServer {
+        TlsliteServer::new()
+            .versions("tls1.2", "tls1.3")
+            .ciphers("aes128gcm,aes256gcm,chacha20-poly1305")
+            .key_exchange("ecdhe_rsa")
+            .macs("aead")
+    }
+
     /// `ssl3`, `tls1.0`, `tls1.1`, `tls1.2` or `tls1.3`.
     pub fn versions(mut self, min: &str, max: &str) -> TlsliteServer {
         self.min_version = min.to_string();
