@@ -52,6 +52,8 @@ struct View {
     curves: Option<BTreeSet<String>>,
     /// The curves the tool tried, where it says.
     curves_tested: Option<BTreeSet<String>>,
+    /// TLS 1.3 groups, where the tool enumerates them.
+    tls13_groups: Option<BTreeSet<String>>,
     /// Version -> the suite(s) the tool says the server prefers: for tlscheck, the first of
     /// the server's order where it enforces one; for sslscan, its `status="preferred"` suites.
     preferred: BTreeMap<String, BTreeSet<String>>,
@@ -159,15 +161,16 @@ fn tlscheck_view(port: u16) -> (View, Value) {
             view.suites.entry(version.clone()).or_default().insert(name);
         }
     }
-    if report["enumeration"]["groups_probed_with"] != "tls1.3" {
-        view.curves = Some(
-            report["enumeration"]["groups"]
-                .as_array()
-                .expect("groups")
-                .iter()
-                .map(|group| group["name"].as_str().unwrap_or_default().to_string())
-                .collect(),
-        );
+    let groups: BTreeSet<String> = report["enumeration"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|group| group["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    if report["enumeration"]["groups_probed_with"] == "tls1.3" {
+        view.tls13_groups = Some(groups);
+    } else {
+        view.curves = Some(groups);
     }
     (view, report)
 }
@@ -301,6 +304,7 @@ fn sslscan_view(port: u16) -> View {
         ..View::default()
     };
     let mut curves = BTreeSet::new();
+    let mut tls13_groups = BTreeSet::new();
     for node in document.descendants() {
         match node.tag_name().name() {
             "protocol" if node.attribute("enabled") == Some("1") => {
@@ -331,14 +335,20 @@ fn sslscan_view(port: u16) -> View {
                 }
                 view.suites.entry(version).or_default().insert(name);
             }
-            "group" if node.attribute("sslversion") == Some("TLSv1.2") => {
+            "group" => {
                 let code = parse_hex(node.attribute("id").expect("group id"));
-                curves.insert(tlscheck::tls::groups::display_name(code));
+                let name = tlscheck::tls::groups::display_name(code);
+                match node.attribute("sslversion") {
+                    Some("TLSv1.2") => curves.insert(name),
+                    Some("TLSv1.3") => tls13_groups.insert(name),
+                    other => panic!("sslscan group for {other:?}"),
+                };
             }
             _ => {}
         }
     }
     view.curves = Some(curves);
+    view.tls13_groups = Some(tls13_groups);
     view
 }
 
@@ -553,6 +563,24 @@ fn assert_preference_parity(tlscheck: &View, peer: &View) {
     }
 }
 
+/// Asserts the TLS 1.3 groups agree, less `untested` (groups tlscheck found that the peer does
+/// not offer).
+#[track_caller]
+fn assert_tls13_group_parity(tlscheck: &View, peer: &View, untested: &[&str]) {
+    let ours = tlscheck
+        .tls13_groups
+        .clone()
+        .expect("tlscheck probed TLS 1.3 groups");
+    let theirs = peer.tls13_groups.clone().expect("peer TLS 1.3 groups");
+    let untested: BTreeSet<String> = untested.iter().map(|g| g.to_string()).collect();
+    assert!(
+        untested.is_subset(&ours),
+        "tlscheck no longer finds {untested:?}: drop them here"
+    );
+    let ours: BTreeSet<String> = ours.difference(&untested).cloned().collect();
+    assert_eq!(ours, theirs, "TLS 1.3 groups: tlscheck vs {}", peer.tool);
+}
+
 /// Asserts the TLS 1.2 curves agree, on the curves the peer tried where it says.
 #[track_caller]
 fn assert_curve_parity(tlscheck: &View, peer: &View, untested: &[&str]) {
@@ -712,6 +740,47 @@ fn tlslite_matches_sslscan() {
 #[test]
 fn tlslite_matches_testssl() {
     let server = tlslite();
+    let (ours, _) = tlscheck_view(server.port());
+    let theirs = testssl_view(server.port());
+    assert_parity(&ours, &theirs, &[], &[]);
+}
+
+// tlslite-ng, modern: TLS 1.2 and 1.3 -------------------------------------------------------
+
+/// Found by this lab: tlscheck's TLS 1.3 probe listed groups from RFC 8446's obsolete ranges
+/// (brainpoolP256r1, secp256k1, sect571r1, ...) in a hello offering only TLS 1.3, and
+/// tlslite-ng answered illegal_parameter ("Client advertised in TLS 1.3 Client Hello a key
+/// exchange group forbidden in TLS 1.3 without advertising support for TLS 1.2"), so tlscheck
+/// said "TLS 1.3 not accepted" while sslyze, sslscan, testssl.sh and tlscheck's own rustls
+/// handshake all negotiated TLS 1.3. tlslite-ng is right (RFC 8446 section 4.2.7: "MUST NOT be
+/// offered"); tlscheck now offers only groups TLS 1.3 allows.
+fn tlslite_modern() -> ServerGuard {
+    TlsliteServer::modern().start()
+}
+
+#[test]
+fn tlslite_tls13_matches_sslyze() {
+    let server = tlslite_modern();
+    let (ours, _) = tlscheck_view(server.port());
+    let theirs = sslyze_view(server.port());
+    assert_parity(&ours, &theirs, &[], &[]);
+}
+
+#[test]
+fn tlslite_tls13_matches_sslscan() {
+    let server = tlslite_modern();
+    let (ours, _) = tlscheck_view(server.port());
+    let theirs = sslscan_view(server.port());
+    assert_parity(&ours, &theirs, &[], &[]);
+    assert_preference_parity(&ours, &theirs);
+    // The brainpool TLS 1.3 groups (RFC 8734) are valid TLS 1.3 groups that tlslite-ng accepts
+    // (the HelloRetryRequest names them); sslscan's TLS 1.3 group list does not include them.
+    assert_tls13_group_parity(&ours, &theirs, &PEERS_DO_NOT_OFFER);
+}
+
+#[test]
+fn tlslite_tls13_matches_testssl() {
+    let server = tlslite_modern();
     let (ours, _) = tlscheck_view(server.port());
     let theirs = testssl_view(server.port());
     assert_parity(&ours, &theirs, &[], &[]);
