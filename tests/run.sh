@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # The project's one test command: formatting, lints, then every test, including the integration
-# tests against real openssl s_server and nginx on 127.0.0.1.
+# tests against real servers on 127.0.0.1 (openssl s_server, nginx, tlslite-ng, scripted SSLv2
+# and export servers) and the parity tests against sslyze, sslscan and testssl.sh.
 #
-# Run as root on a fresh Debian/Ubuntu machine, it first installs the servers the tests need.
+# Run as root on a fresh Debian/Ubuntu machine, it first installs the servers and peers the tests
+# need. Without them those tests fail; they never skip.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-needed_tools=(nginx gnutls-serv openssl)
+# Debian packages: servers and peers. nginx lives in /usr/sbin, which is not on every PATH;
+# the testssl.sh package installs `testssl`.
+apt_packages=(nginx gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
+needed_tools=(nginx gnutls-serv openssl sslscan testssl python3)
+# PyPI packages, pinned to the releases the tests were checked with (module:requirement).
+python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1")
+
 missing=()
 for tool in "${needed_tools[@]}"; do
-    # nginx lives in /usr/sbin, which is not on every PATH.
     if ! command -v "$tool" >/dev/null 2>&1 && [[ ! -x "/usr/sbin/$tool" ]]; then
         missing+=("$tool")
     fi
@@ -18,14 +25,40 @@ done
 
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        echo "tests/run.sh: installing test servers (missing: ${missing[*]})" >&2
+        echo "tests/run.sh: installing test servers and peers (missing: ${missing[*]})" >&2
         export DEBIAN_FRONTEND=noninteractive
         apt-get update
-        apt-get install -y --no-install-recommends nginx gnutls-bin openssl ca-certificates
+        apt-get install -y --no-install-recommends "${apt_packages[@]}"
     else
         # The integration tests fail loudly without them; say why up front.
         echo "tests/run.sh: missing ${missing[*]}; run as root to install them, or:" >&2
-        echo "  apt-get install -y --no-install-recommends nginx gnutls-bin openssl ca-certificates" >&2
+        echo "  apt-get install -y --no-install-recommends ${apt_packages[*]}" >&2
+    fi
+fi
+
+missing_python=()
+if command -v python3 >/dev/null 2>&1; then
+    for entry in "${python_packages[@]}"; do
+        module="${entry%%:*}"
+        requirement="${entry#*:}"
+        version="${requirement#*==}"
+        distribution="${requirement%%==*}"
+        installed="$(python3 -c "import importlib.metadata as m; print(m.version('$distribution'))" 2>/dev/null || true)"
+        if ! python3 -c "import $module" >/dev/null 2>&1 || [[ "$installed" != "$version" ]]; then
+            missing_python+=("$requirement")
+        fi
+    done
+fi
+
+if ((${#missing_python[@]} > 0)); then
+    if [[ "$(id -u)" -eq 0 ]]; then
+        echo "tests/run.sh: installing Python packages: ${missing_python[*]}" >&2
+        # Debian's own python3 refuses pip installs outside a venv unless told otherwise.
+        python3 -m pip install --quiet "${missing_python[@]}" ||
+            python3 -m pip install --quiet --break-system-packages "${missing_python[@]}"
+    else
+        echo "tests/run.sh: missing Python packages; run as root to install them, or:" >&2
+        echo "  python3 -m pip install ${missing_python[*]}" >&2
     fi
 fi
 

@@ -720,19 +720,46 @@ async fn server_order(
     if result.pick_orders.len() == 1 {
         return (server_order, result.pick_orders.first().cloned());
     }
-    let mut remaining: Vec<u16> = result.accepted.iter().map(|a| a.suite.code).collect();
-    let mut order = Vec::new();
-    while remaining.len() > 1 {
-        match pick(remaining.clone()).await {
-            Some(code) if remaining.contains(&code) => {
-                order.push(code);
+    let accepted: Vec<u16> = result.accepted.iter().map(|a| a.suite.code).collect();
+    let order = remove_each(accepted.clone(), |remaining| {
+        let pick = &pick;
+        async move {
+            // The last one needs no handshake.
+            match remaining.as_slice() {
+                [only] => Some(*only),
+                _ => pick(remaining).await,
+            }
+        }
+    })
+    .await;
+    // A pick that failed midway leaves the order unknown.
+    (
+        server_order,
+        (order.len() == accepted.len()).then_some(order),
+    )
+}
+
+/// Offer-and-remove: ask with the remaining codes, remove the one the server picks, repeat until
+/// it picks none (or one that was not offered). Returns the picks in order.
+async fn remove_each<F, Fut>(mut remaining: Vec<u16>, mut ask: F) -> Vec<u16>
+where
+    F: FnMut(Vec<u16>) -> Fut,
+    Fut: std::future::Future<Output = Option<u16>>,
+{
+    let mut picked = Vec::new();
+    while !remaining.is_empty() {
+        match ask(remaining.clone())
+            .await
+            .filter(|code| remaining.contains(code))
+        {
+            Some(code) => {
+                picked.push(code);
                 remaining.retain(|c| *c != code);
             }
-            _ => return (server_order, None),
+            None => break,
         }
     }
-    order.extend(remaining);
-    (server_order, Some(order))
+    picked
 }
 
 fn group_facts(code: u16) -> GroupFacts {
@@ -749,34 +776,30 @@ fn group_facts(code: u16) -> GroupFacts {
     }
 }
 
-/// TLS 1.3 groups in the server's order: offer every known group with an empty key_share; the
-/// HelloRetryRequest names the server's favourite; remove it and ask again.
+/// TLS 1.3 groups in the server's order: offer every known group TLS 1.3 allows with an empty
+/// key_share; the HelloRetryRequest names the server's favourite; remove it and ask again.
 async fn tls13_groups(prober: &Prober) -> Vec<GroupFacts> {
     let tls13_suites = candidates(ProtocolVersion::Tls13);
-    let mut remaining: Vec<u16> = groups::NAMED_GROUPS.iter().map(|g| g.code).collect();
-    let mut found = Vec::new();
-    while !remaining.is_empty() {
-        let Some(hello) = prober.hello(ProtocolVersion::Tls13, &tls13_suites) else {
-            break;
-        };
-        let Ok(hello) = hello.with_groups(&remaining).with_key_shares(&[]) else {
-            break;
-        };
-        let Ok(bytes) = hello.encode() else { break };
-        let group = match prober.exchange(&bytes, ReadUntil::ServerHello).await {
-            Ok(ServerReply::HelloRetryRequest(hello)) => hello.key_share_group,
-            Ok(ServerReply::Handshake(flight)) => flight.server_hello.key_share_group,
-            _ => None,
-        };
-        match group.filter(|g| remaining.contains(g)) {
-            Some(group) => {
-                found.push(group_facts(group));
-                remaining.retain(|g| *g != group);
+    let all: Vec<u16> = groups::NAMED_GROUPS
+        .iter()
+        .map(|g| g.code)
+        .filter(|code| groups::allowed_in_tls13(*code))
+        .collect();
+    let picked = remove_each(all, |remaining| {
+        let hello = prober
+            .hello(ProtocolVersion::Tls13, &tls13_suites)
+            .and_then(|h| h.with_groups(&remaining).with_key_shares(&[]).ok())
+            .and_then(|h| h.encode().ok());
+        async move {
+            match prober.exchange(&hello?, ReadUntil::ServerHello).await {
+                Ok(ServerReply::HelloRetryRequest(hello)) => hello.key_share_group,
+                Ok(ServerReply::Handshake(flight)) => flight.server_hello.key_share_group,
+                _ => None,
             }
-            None => break,
         }
-    }
-    found
+    })
+    .await;
+    picked.into_iter().map(group_facts).collect()
 }
 
 fn is_ecdhe(suite: &CipherSuite) -> bool {
@@ -799,40 +822,32 @@ async fn tls12_curves(
         .filter(|a| is_ecdhe(a.suite))
         .map(|a| a.suite.code)
         .collect();
-    let mut remaining: Vec<u16> = groups::NAMED_GROUPS
+    let curves: Vec<u16> = groups::NAMED_GROUPS
         .iter()
         .filter(|g| matches!(g.kind, GroupKind::EllipticCurve | GroupKind::Montgomery))
         .map(|g| g.code)
         .collect();
-    let mut found = Vec::new();
-    while !remaining.is_empty() {
-        let Some(bytes) = prober
+    let picked = remove_each(curves, |remaining| {
+        let hello = prober
             .hello(version, &ecdhe)
             .map(|h| h.with_groups(&remaining))
-            .and_then(|h| h.encode().ok())
-        else {
-            break;
-        };
-        let group = match prober.exchange(&bytes, ReadUntil::ServerHelloDone).await {
-            Ok(ServerReply::Handshake(flight)) => {
-                match flight.server_key_exchange.as_ref().map(|k| &k.parameters) {
-                    Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve { group, .. })) => {
-                        Some(*group)
+            .and_then(|h| h.encode().ok());
+        async move {
+            match prober.exchange(&hello?, ReadUntil::ServerHelloDone).await {
+                Ok(ServerReply::Handshake(flight)) => {
+                    match flight.server_key_exchange.as_ref().map(|k| &k.parameters) {
+                        Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve {
+                            group, ..
+                        })) => Some(*group),
+                        _ => None,
                     }
-                    _ => None,
                 }
+                _ => None,
             }
-            _ => None,
-        };
-        match group.filter(|g| remaining.contains(g)) {
-            Some(group) => {
-                found.push(group_facts(group));
-                remaining.retain(|g| *g != group);
-            }
-            None => break,
         }
-    }
-    found
+    })
+    .await;
+    picked.into_iter().map(group_facts).collect()
 }
 
 fn key_exchange_name(key_exchange: KeyExchange) -> &'static str {

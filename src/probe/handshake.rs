@@ -541,6 +541,19 @@ fn common_validity_midpoint(
     )))
 }
 
+impl RecordingVerifier {
+    /// Record a handshake-signature failure and let the handshake go on.
+    fn keep_going(
+        &self,
+        result: Result<HandshakeSignatureValid, Error>,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        result.or_else(|error| {
+            lock(&self.record).signature_error = Some(error);
+            Ok(HandshakeSignatureValid::assertion())
+        })
+    }
+}
+
 impl ServerCertVerifier for RecordingVerifier {
     fn verify_server_cert(
         &self,
@@ -568,12 +581,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner
-            .verify_tls12_signature(message, cert, dss)
-            .or_else(|error| {
-                lock(&self.record).signature_error = Some(error);
-                Ok(HandshakeSignatureValid::assertion())
-            })
+        self.keep_going(self.inner.verify_tls12_signature(message, cert, dss))
     }
 
     fn verify_tls13_signature(
@@ -582,12 +590,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner
-            .verify_tls13_signature(message, cert, dss)
-            .or_else(|error| {
-                lock(&self.record).signature_error = Some(error);
-                Ok(HandshakeSignatureValid::assertion())
-            })
+        self.keep_going(self.inner.verify_tls13_signature(message, cert, dss))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

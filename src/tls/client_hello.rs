@@ -224,9 +224,15 @@ impl ClientHello {
                 hello.session_id = session_id;
             }
         }
+        // A hello offering only TLS 1.3 must not list the groups TLS 1.3 made obsolete.
+        let offered_groups: Vec<u16> = DEFAULT_GROUPS
+            .iter()
+            .copied()
+            .filter(|code| version != ProtocolVersion::Tls13 || groups::allowed_in_tls13(*code))
+            .collect();
         hello.extensions.extend([
             ClientExtension::RenegotiationInfo,
-            ClientExtension::SupportedGroups(DEFAULT_GROUPS.to_vec()),
+            ClientExtension::SupportedGroups(offered_groups),
             ClientExtension::EcPointFormats(vec![0, 1, 2]),
             ClientExtension::SessionTicket,
             ClientExtension::ExtendedMasterSecret,
@@ -568,6 +574,25 @@ mod tests {
             .map(|share| (share.group, share.public_key.len()))
             .collect();
         assert_eq!(groups, [(groups::X25519, 32), (groups::SECP256R1, 65)]);
+    }
+
+    #[test]
+    fn tls13_hello_offers_no_group_tls13_made_obsolete() {
+        let offered = |version| {
+            let hello = ClientHello::new(version, vec![0x1301, 0xc02f]).unwrap();
+            match hello.extension(extension_type::SUPPORTED_GROUPS) {
+                Some(ClientExtension::SupportedGroups(list)) => list.clone(),
+                other => panic!("supported_groups: {other:?}"),
+            }
+        };
+        let tls13 = offered(ProtocolVersion::Tls13);
+        assert!(
+            tls13.iter().all(|code| groups::allowed_in_tls13(*code)),
+            "{tls13:x?}"
+        );
+        assert!(tls13.contains(&groups::X25519) && tls13.contains(&0x0100));
+        // TLS 1.2 and below still offer every curve a legacy server could pick.
+        assert_eq!(offered(ProtocolVersion::Tls12), DEFAULT_GROUPS);
     }
 
     #[test]

@@ -113,6 +113,14 @@ pub fn by_code(code: u16) -> Option<&'static NamedGroup> {
     NAMED_GROUPS.iter().find(|group| group.code == code)
 }
 
+/// Whether a TLS 1.3 hello may offer this group. RFC 8446 section 4.2.7 puts 0x0001-0x0016,
+/// 0x001A-0x001C and 0xFF01-0xFF02 in obsolete_RESERVED ranges that "MUST NOT be offered or
+/// negotiated by TLS 1.3 implementations"; strict servers (tlslite-ng) refuse a hello offering
+/// only TLS 1.3 that lists one, with illegal_parameter.
+pub fn allowed_in_tls13(code: u16) -> bool {
+    !matches!(code, 0x0001..=0x0016 | 0x001a..=0x001c | 0xff01..=0xff02)
+}
+
 /// The group's name, or its code in hex when unknown.
 pub fn display_name(code: u16) -> String {
     by_code(code).map_or_else(|| format!("{code:#06x}"), |group| group.name.to_owned())
@@ -195,6 +203,16 @@ mod tests {
                 name: "ffdhe2048".into()
             })
         );
+    }
+
+    #[test]
+    fn obsolete_groups_are_not_allowed_in_tls13() {
+        for obsolete in [0x0001, 0x0009, 0x0016, 0x001a, 0x001c, 0xff01, 0xff02] {
+            assert!(!allowed_in_tls13(obsolete), "{obsolete:#06x}");
+        }
+        for allowed in [0x0017, 0x0019, 0x001d, 0x001e, 0x001f, 0x0100, 0x11ec] {
+            assert!(allowed_in_tls13(allowed), "{allowed:#06x}");
+        }
     }
 
     #[test]

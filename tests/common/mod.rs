@@ -42,6 +42,24 @@ pub fn cert_path(name: &str) -> PathBuf {
     path
 }
 
+/// Absolute path of any fixture under `testdata/`, e.g. `dh/dh1024.pem`, checked to exist.
+pub fn testdata_path(relative: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(relative);
+    assert!(
+        path.is_file(),
+        "fixture {} is missing; testdata/README.md says how to regenerate it",
+        path.display()
+    );
+    path
+}
+
+/// The committed 1024-bit DH group (`testdata/dh/dh1024.pem`), for `dh.weak`.
+pub fn dh1024_params() -> String {
+    testdata_path("dh/dh1024.pem").display().to_string()
+}
+
 /// [`cert_path`] as a string, for command lines.
 pub fn cert(name: &str) -> String {
     cert_path(name).display().to_string()
@@ -126,8 +144,8 @@ pub fn require_tool(name: &str) -> PathBuf {
         .unwrap_or_else(|| {
             panic!(
                 "the integration tests need `{name}`, which is not installed (searched PATH and \
-                 /usr/sbin): run ./tests/run.sh as root, which installs it, or \
-                 `apt-get install -y --no-install-recommends nginx gnutls-bin openssl`"
+                 /usr/sbin): run ./tests/run.sh as root, which installs it, or `apt-get install -y \
+                 --no-install-recommends nginx gnutls-bin openssl sslscan testssl.sh python3`"
             )
         })
 }
@@ -284,6 +302,32 @@ impl OpensslServer {
         self.arg("-tls1_2")
     }
 
+    /// TLS 1.0 exactly (`-tls1`).
+    pub fn tls10_only(self) -> OpensslServer {
+        self.arg("-tls1")
+    }
+
+    /// TLS 1.1 exactly (`-tls1_1`).
+    pub fn tls11_only(self) -> OpensslServer {
+        self.arg("-tls1_1")
+    }
+
+    /// Every suite this OpenSSL has, at security level 0 (so TLS 1.0/1.1, NULL, anonymous and
+    /// small keys are allowed): `-cipher 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'`.
+    pub fn everything(self) -> OpensslServer {
+        self.cipher(OPENSSL_EVERYTHING).security_level(0)
+    }
+
+    /// DHE with the DH group in `params_file` (`-dhparam`), e.g. [`dh1024_params`].
+    pub fn dh_params(self, params_file: &str) -> OpensslServer {
+        self.arg("-dhparam").arg(params_file)
+    }
+
+    /// The server picks the suite by its own order (`-serverpref`).
+    pub fn server_preference(self) -> OpensslServer {
+        self.arg("-serverpref")
+    }
+
     /// The TLS 1.2 cipher list (`-cipher`).
     pub fn cipher(mut self, list: &str) -> OpensslServer {
         self.cipher = Some(list.to_string());
@@ -367,6 +411,10 @@ impl OpensslServer {
     }
 }
 
+/// OpenSSL's cipher string for every suite it has (with `@SECLEVEL=0` appended by
+/// [`OpensslServer::everything`]).
+pub const OPENSSL_EVERYTHING: &str = "ALL:COMPLEMENTOFALL";
+
 /// The PEM certificate blocks in `pem`, each with its END line and a newline.
 fn pem_certificates(pem: &str) -> Vec<String> {
     const END: &str = "-----END CERTIFICATE-----";
@@ -382,6 +430,22 @@ fn pem_certificates(pem: &str) -> Vec<String> {
 pub const HOW_TO_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:\
 ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:\
 ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+/// A seed-style `ssl_ciphers` string as old how-to articles and generators (Mozilla "old",
+/// 2015-2019) printed it: 40 suites, ECDSA ones too (unused with an RSA certificate), DHE ones
+/// (unused: nginx serves DHE only with `ssl_dhparam`), and 3DES/RC4/IDEA/SEED ones that
+/// Debian's OpenSSL 3 no longer has and silently drops. `@SECLEVEL=0` is what lets OpenSSL 3
+/// speak TLS 1.0/1.1 at all.
+pub const SEED_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:\
+ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:\
+ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:\
+DHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:\
+ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:\
+ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA256:DHE-RSA-AES128-SHA:\
+DHE-RSA-AES256-SHA256:DHE-RSA-AES256-SHA:ECDHE-ECDSA-DES-CBC3-SHA:ECDHE-RSA-DES-CBC3-SHA:\
+EDH-RSA-DES-CBC3-SHA:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256:\
+AES128-SHA:AES256-SHA:DES-CBC3-SHA:CAMELLIA128-SHA:CAMELLIA256-SHA:DHE-RSA-CAMELLIA128-SHA:\
+DHE-RSA-CAMELLIA256-SHA:SEED-SHA:IDEA-CBC-SHA:RC4-SHA:RC4-MD5:!DSS:@SECLEVEL=0";
 
 /// The HSTS header of the well-configured site.
 pub const GOOD_HSTS: &str = "max-age=63072000; includeSubDomains";
@@ -408,6 +472,7 @@ pub struct NginxServer {
     ciphers: String,
     hsts: Option<String>,
     plain_http: PlainHttp,
+    prefer_server_ciphers: bool,
 }
 
 impl NginxServer {
@@ -425,7 +490,26 @@ impl NginxServer {
                 status: 301,
                 location: "https://$server_name$request_uri".to_string(),
             },
+            prefer_server_ciphers: false,
         }
+    }
+
+    /// Configured like the seed deployments: `ssl_protocols TLSv1 TLSv1.1 TLSv1.2;`,
+    /// [`SEED_CIPHERS`], `ssl_prefer_server_ciphers on;`, HSTS and the port-80 redirect.
+    pub fn seed_legacy() -> NginxServer {
+        NginxServer::how_to()
+            .protocols("TLSv1 TLSv1.1 TLSv1.2")
+            .ciphers(SEED_CIPHERS)
+            .prefer_server_ciphers(true)
+            .hsts(GOOD_HSTS)
+    }
+
+    /// A modern site: `ssl_protocols TLSv1.2 TLSv1.3;`, the how-to (Mozilla intermediate)
+    /// ciphers, `ssl_prefer_server_ciphers on;`, HSTS and the port-80 redirect.
+    pub fn modern() -> NginxServer {
+        NginxServer::how_to()
+            .prefer_server_ciphers(true)
+            .hsts(GOOD_HSTS)
     }
 
     /// The how-to configuration plus
@@ -455,6 +539,18 @@ impl NginxServer {
             status,
             location: location.to_string(),
         })
+    }
+
+    /// `ssl_ciphers`.
+    pub fn ciphers(mut self, ciphers: &str) -> NginxServer {
+        self.ciphers = ciphers.to_string();
+        self
+    }
+
+    /// `ssl_prefer_server_ciphers on|off;`.
+    pub fn prefer_server_ciphers(mut self, on: bool) -> NginxServer {
+        self.prefer_server_ciphers = on;
+        self
     }
 
     /// `ssl_protocols`, e.g. `TLSv1.2`.
@@ -514,8 +610,15 @@ impl NginxServer {
             format!("        ssl_certificate {};", cert(&self.certificate_file)),
             format!("        ssl_certificate_key {};", cert(&self.key_file)),
             format!("        ssl_protocols {};", self.protocols),
-            format!("        ssl_ciphers {};", self.ciphers),
-            "        ssl_prefer_server_ciphers off;".to_string(),
+            format!("        ssl_ciphers '{}';", self.ciphers),
+            format!(
+                "        ssl_prefer_server_ciphers {};",
+                if self.prefer_server_ciphers {
+                    "on"
+                } else {
+                    "off"
+                }
+            ),
         ]);
         if let Some(value) = &self.hsts {
             lines.push(format!(
@@ -599,6 +702,242 @@ pub fn scan_args_for(name: &str, server: &ServerGuard) -> Vec<String> {
     args.extend(connect_to(name, port, port));
     args.extend(connect_to(name, 80, free_port()));
     args
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python servers (tests/servers/): tlslite-ng, and the scripted SSLv2 and export servers
+
+/// The tlslite-ng release tests/run.sh installs (and the lab was checked with).
+pub const TLSLITE_NG: &str = "tlslite-ng==0.8.2";
+
+/// `python3`, checked to import `module` (from PyPI `package`). Panics, loudly, when it cannot.
+pub fn require_python_module(module: &str, package: &str) -> PathBuf {
+    let python = require_tool("python3");
+    let output = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", python.display()));
+    assert!(
+        output.status.success(),
+        "the integration tests need the Python module `{module}`, which {} cannot import: run \
+         ./tests/run.sh as root, which installs it, or `python3 -m pip install {package}`\n{}",
+        python.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    python
+}
+
+fn server_script(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("servers")
+        .join(name);
+    assert!(
+        path.is_file(),
+        "server script {} is missing",
+        path.display()
+    );
+    path
+}
+
+/// Runs `tests/servers/SCRIPT ARGS --port PORT` on 127.0.0.1 under the Python that imports
+/// tlslite-ng.
+fn start_python_server(name: &str, script: &str, args: &[String]) -> ServerGuard {
+    let python = require_python_module("tlslite", TLSLITE_NG);
+    let dir = tempfile::tempdir().expect("create server directory");
+    let port = free_port();
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut command = Command::new(python);
+    command
+        .arg(server_script(script))
+        .args(args)
+        .arg("--port")
+        .arg(port.to_string())
+        // Keep tests/servers free of __pycache__, and the log in order.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1");
+    ServerGuard::start(name, command, dir, &[addr], Vec::new())
+}
+
+/// A tlslite-ng server (`tests/servers/tlslite_server.py`): the SSLv3, RC4 and 3DES that
+/// Debian's OpenSSL no longer serves. Names are tlslite-ng's `HandshakeSettings` names.
+#[derive(Clone, Debug)]
+pub struct TlsliteServer {
+    certificate_file: String,
+    key_file: String,
+    min_version: String,
+    max_version: String,
+    ciphers: String,
+    key_exchange: String,
+    macs: String,
+}
+
+impl TlsliteServer {
+    /// The lab's legacy server: SSLv3 to TLS 1.2 with RC4, 3DES and AES-128-CBC, static RSA and
+    /// ECDHE-RSA key exchange, SHA-1 and MD5 MACs, serving the good chain. tlslite-ng picks by
+    /// its own order.
+    pub fn new() -> TlsliteServer {
+        TlsliteServer {
+            certificate_file: "good-fullchain.pem".to_string(),
+            key_file: "good.key".to_string(),
+            min_version: "ssl3".to_string(),
+            max_version: "tls1.2".to_string(),
+            ciphers: "rc4,3des,aes128".to_string(),
+            key_exchange: "rsa,ecdhe_rsa".to_string(),
+            macs: "sha,md5".to_string(),
+        }
+    }
+
+    /// tlslite-ng as a modern server: TLS 1.2 and 1.3, AES-GCM and ChaCha20-Poly1305, ECDHE only.
+    /// It enforces RFC 8446's rule that a TLS 1.3 hello lists no obsolete group.
+    pub fn modern() -> TlsliteServer {
+        TlsliteServer::new()
+            .versions("tls1.2", "tls1.3")
+            .ciphers("aes128gcm,aes256gcm,chacha20-poly1305")
+            .key_exchange("ecdhe_rsa")
+            .macs("aead")
+    }
+
+    /// `ssl3`, `tls1.0`, `tls1.1`, `tls1.2` or `tls1.3`.
+    pub fn versions(mut self, min: &str, max: &str) -> TlsliteServer {
+        self.min_version = min.to_string();
+        self.max_version = max.to_string();
+        self
+    }
+
+    /// Comma-separated cipher names, e.g. `rc4,3des,aes128`.
+    pub fn ciphers(mut self, ciphers: &str) -> TlsliteServer {
+        self.ciphers = ciphers.to_string();
+        self
+    }
+
+    /// Comma-separated key exchanges, e.g. `rsa,ecdhe_rsa`.
+    pub fn key_exchange(mut self, key_exchange: &str) -> TlsliteServer {
+        self.key_exchange = key_exchange.to_string();
+        self
+    }
+
+    /// Comma-separated MACs, e.g. `sha,md5`.
+    pub fn macs(mut self, macs: &str) -> TlsliteServer {
+        self.macs = macs.to_string();
+        self
+    }
+
+    pub fn start(self) -> ServerGuard {
+        let args = [
+            "--cert".to_string(),
+            cert(&self.certificate_file),
+            "--key".to_string(),
+            cert(&self.key_file),
+            "--min-version".to_string(),
+            self.min_version,
+            "--max-version".to_string(),
+            self.max_version,
+            "--ciphers".to_string(),
+            self.ciphers,
+            "--key-exchange".to_string(),
+            self.key_exchange,
+            "--macs".to_string(),
+            self.macs,
+        ];
+        start_python_server("tlslite-ng server", "tlslite_server.py", &args)
+    }
+}
+
+impl Default for TlsliteServer {
+    fn default() -> TlsliteServer {
+        TlsliteServer::new()
+    }
+}
+
+/// The scripted SSLv2-only server (`tests/servers/sslv2_server.py`): SERVER-HELLO with the
+/// leaf of `certificate_file` and RC4-MD5, DES-CBC3-MD5, EXP-RC4-MD5.
+pub fn start_sslv2_server(certificate_file: &str) -> ServerGuard {
+    let args = ["--cert".to_string(), cert(certificate_file)];
+    start_python_server("scripted SSLv2 server", "sslv2_server.py", &args)
+}
+
+/// The scripted TLS 1.0 export server (`tests/servers/export_server.py`): EXP-RC4-MD5,
+/// EXP-RC2-CBC-MD5, EXP-DES-CBC-SHA with a 512-bit RSA ServerKeyExchange.
+pub fn start_export_server(certificate_file: &str, key_file: &str) -> ServerGuard {
+    let args = [
+        "--cert".to_string(),
+        cert(certificate_file),
+        "--key".to_string(),
+        cert(key_file),
+    ];
+    start_python_server("scripted export server", "export_server.py", &args)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile servers (in-process)
+
+/// What a [`HostileServer`] does with each connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hostility {
+    /// Accepts and never says a word, holding the connection until the server is dropped.
+    Silent,
+    /// Waits for the client's first bytes, then resets the connection (RST, not FIN).
+    Reset,
+}
+
+/// A TCP listener on 127.0.0.1, in a thread of the test, that misbehaves on purpose; dropping it
+/// stops the thread and closes every connection.
+pub struct HostileServer {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HostileServer {
+    pub fn start(hostility: Hostility) -> HostileServer {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let port = listener.local_addr().expect("local address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stopping.load(Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    sleep(Duration::from_millis(5));
+                    continue;
+                };
+                match hostility {
+                    Hostility::Silent => held.push(stream),
+                    Hostility::Reset => {
+                        // Closing a socket with unread received data makes the kernel send a
+                        // RST instead of a FIN (RFC 2525, 2.17): wait for the hello, leave it
+                        // unread, close.
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                        let mut first = [0u8; 1];
+                        let _ = stream.peek(&mut first);
+                        drop(stream);
+                    }
+                }
+            }
+        });
+        HostileServer {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for HostileServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
