@@ -14,7 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 apt_packages=(nginx gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
 needed_tools=(nginx gnutls-serv openssl sslscan testssl python3)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
-python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1")
+# Flask: tests/single_connection_server.rs runs its single-threaded development server.
+python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1" "flask:flask==3.1.3")
 
 missing=()
 for tool in "${needed_tools[@]}"; do
@@ -59,21 +60,6 @@ if ((${#missing_python[@]} > 0)); then
     else
         echo "tests/run.sh: missing Python packages; run as root to install them, or:" >&2
         echo "  python3 -m pip install ${missing_python[*]}" >&2
-    fi
-fi
-
-# tests/single_connection_server.rs runs Flask's single-threaded development server.
-flask_pin='flask==3.1.3'
-if ! python3 -c 'import flask' >/dev/null 2>&1; then
-    if [[ "$(id -u)" -eq 0 ]]; then
-        echo "tests/run.sh: installing $flask_pin" >&2
-        if ! python3 -m pip --version >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-            apt-get install -y --no-install-recommends python3-pip
-        fi
-        # Debian's Python refuses pip installs outside a venv (PEP 668) unless told otherwise.
-        PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet "$flask_pin"
-    else
-        echo "tests/run.sh: Flask is missing; run as root to install it, or: pip install $flask_pin" >&2
     fi
 fi
 
