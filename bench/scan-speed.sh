@@ -121,12 +121,14 @@ $(nginx_server modern "TLSv1.2 TLSv1.3" "$MODERN_CIPHERS" off)
 CONF
 nginx -p "$dir" -c "$dir/nginx.conf" &
 pids+=($!)
+declare -A server_pid=([seed]=$! [modern]=$!)
 # (c) openssl s_server with every suite OpenSSL has; it serves one connection at a time, and
 # nothing listens on its plain-HTTP port (the redirect check is refused at once).
 openssl s_server -accept "127.0.0.1:${https_port[s_server]}" -www -quiet \
     -cert "$certs/good.pem" -cert_chain "$certs/intermediate.pem" -key "$certs/good.key" \
     -dhparam "$dir/dhparam.pem" -cipher 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' </dev/null >/dev/null 2>&1 &
 pids+=($!)
+server_pid[s_server]=$!
 for name in seed modern s_server; do wait_port "${https_port[$name]}"; done
 wait_port "${http_port[seed]}"
 
@@ -221,6 +223,10 @@ print(f"{protocols}/{suites}/{groups}")
 PY
 }
 # Connections opened in the namespace so far, less the delay proxy's own upstream ones.
+# CPU time (user + system, in clock ticks) the server process has used so far.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/${server_pid[$1]}/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
 active_opens() {
     local proxied=0
     [[ -f $dir/proxied ]] && proxied=$(cat "$dir/proxied")
@@ -254,17 +260,21 @@ for server in $SERVERS; do
             cat "$dir/$tool-$server.out" >&2
             exit 1
         fi
+        ticks_before=$(server_ticks "$server")
         hyperfine --style none "${hyperfine_options[@]}" --runs "$runs" -N \
             --export-json "$dir/$tool-$server.json" "$cmd" >/dev/null 2>&1 || {
             echo "bench: hyperfine failed for $tool on $server: $cmd" >&2
             exit 1
         }
+        # The server's CPU time per scan, over every scan hyperfine ran (warm-up included).
+        scans=$((runs + ${hyperfine_options[1]}))
+        server_ms=$((($(server_ticks "$server") - ticks_before) * 1000 / ticks_per_second / scans))
         found=$(found "$tool" "$server")
-        python3 - "$dir/$tool-$server.json" "$server" "$tool" "$connections" "$runs" "$found" >>"$results" <<'PY'
+        python3 - "$dir/$tool-$server.json" "$server" "$tool" "$connections" "$runs" "$found" "$server_ms" >>"$results" <<'PY'
 import json, sys
-path, server, tool, connections, runs, found = sys.argv[1:]
+path, server, tool, connections, runs, found, server_ms = sys.argv[1:]
 r = json.load(open(path))["results"][0]
-print("\t".join([server, tool, f"{r['mean']:.4f}", f"{r['stddev'] or 0:.4f}", connections, runs, found]))
+print("\t".join([server, tool, f"{r['mean']:.4f}", f"{r['stddev'] or 0:.4f}", connections, runs, found, server_ms]))
 PY
         printf '  %-9s %-9s %ss\n' "$server" "$tool" "$(tail -1 "$results" | cut -f3)"
     done
@@ -291,12 +301,13 @@ python3 - "$results" <<'PY'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 ours = {s: float(m) for s, t, m, *_ in rows if t == "tlscheck"}
-print(f"{'server':<10} {'tool':<9} {'mean wall':>10} {'± sd':>8} {'runs':>5} {'conns':>6} {'found p/s/g':>12}  {'peer / tlscheck':>15}")
-for server, tool, mean, sd, conns, runs, found in rows:
+print(f"{'server':<10} {'tool':<9} {'mean wall':>10} {'± sd':>8} {'runs':>5} {'conns':>6} {'server cpu':>10} {'found p/s/g':>12}  {'peer / tlscheck':>15}")
+for server, tool, mean, sd, conns, runs, found, server_ms in rows:
     ratio = ""
     if server in ours and tool != "tlscheck":
         ratio = f"{float(mean) / ours[server]:.1f}x"
-    print(f"{server:<10} {tool:<9} {float(mean):>9.3f}s {float(sd):>7.3f}s {runs:>5} {conns:>6} {found:>12}  {ratio:>15}")
-print("conns: TCP connections one run opened (the namespace's ActiveOpens); found: accepted protocol")
-print("versions / version+suite pairs / key-exchange groups the tool reported.")
+    print(f"{server:<10} {tool:<9} {float(mean):>9.3f}s {float(sd):>7.3f}s {runs:>5} {conns:>6} {server_ms + ' ms':>10} {found:>12}  {ratio:>15}")
+print("conns: TCP connections one run opened (the namespace's ActiveOpens); server cpu: the server")
+print("process's CPU time per scan; found: accepted protocol versions / version+suite pairs /")
+print("key-exchange groups the tool reported.")
 PY
