@@ -222,11 +222,11 @@ except Exception as error:  # a tool that failed: say so rather than crash the t
 print(f"{protocols}/{suites}/{groups}")
 PY
 }
-# Connections opened in the namespace so far, less the delay proxy's own upstream ones.
 # CPU time (user + system, in clock ticks) the server process has used so far.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/${server_pid[$1]}/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
+# Connections opened in the namespace so far, less the delay proxy's own upstream ones.
 active_opens() {
     local proxied=0
     [[ -f $dir/proxied ]] && proxied=$(cat "$dir/proxied")
@@ -249,11 +249,10 @@ for server in $SERVERS; do
         runs=$(runs_for "$tool")
         # Exit statuses that mean "scanned": tlscheck exits 1 for high findings (--fail-on), and
         # testssl.sh's status counts what it found wrong.
-        hyperfine_options=(--warmup 1)
-        ok=$((status == 0))
+        warmup=1 hyperfine_options=() ok=$((status == 0))
         case $tool in
-        tlscheck) hyperfine_options+=(--ignore-failure) ok=$((status <= 1)) ;;
-        testssl) hyperfine_options=(--warmup 0 --ignore-failure) ok=1 ;;
+        tlscheck) hyperfine_options=(--ignore-failure) ok=$((status <= 1)) ;;
+        testssl) warmup=0 hyperfine_options=(--ignore-failure) ok=1 ;;
         esac
         if ((!ok)); then
             echo "bench: $tool failed on $server (exit $status): $cmd" >&2
@@ -261,13 +260,13 @@ for server in $SERVERS; do
             exit 1
         fi
         ticks_before=$(server_ticks "$server")
-        hyperfine --style none "${hyperfine_options[@]}" --runs "$runs" -N \
+        hyperfine --style none --warmup "$warmup" "${hyperfine_options[@]}" --runs "$runs" -N \
             --export-json "$dir/$tool-$server.json" "$cmd" >/dev/null 2>&1 || {
             echo "bench: hyperfine failed for $tool on $server: $cmd" >&2
             exit 1
         }
         # The server's CPU time per scan, over every scan hyperfine ran (warm-up included).
-        scans=$((runs + ${hyperfine_options[1]}))
+        scans=$((runs + warmup))
         server_ms=$((($(server_ticks "$server") - ticks_before) * 1000 / ticks_per_second / scans))
         found=$(found "$tool" "$server")
         python3 - "$dir/$tool-$server.json" "$server" "$tool" "$connections" "$runs" "$found" "$server_ms" >>"$results" <<'PY'
