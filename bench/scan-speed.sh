@@ -55,7 +55,8 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [[ -n ${KEEP_OUTPUT:-} ]]; then
-        mkdir -p "$KEEP_OUTPUT" && cp "$dir"/*.out "$dir"/*.json "$dir/nginx.conf" "$KEEP_OUTPUT"/ 2>/dev/null || true
+        mkdir -p "$KEEP_OUTPUT"
+        cp "$dir"/*.out "$dir"/*.json "$dir/nginx.conf" "$KEEP_OUTPUT"/ 2>/dev/null || true
     fi
     rm -rf "$dir"
 }
