@@ -263,10 +263,14 @@ pub struct EnumerationFacts {
     pub protocols: Vec<ProtocolFacts>,
     /// One entry per accepted version, oldest first.
     pub cipher_suites: Vec<VersionSuites>,
-    /// Key-exchange groups the server accepts; with `tls1.3` in the server's order of preference.
+    /// Key-exchange groups the server accepts, in the order it chose them; that is its order of
+    /// preference when `groups_server_order` is true.
     pub groups: Vec<GroupFacts>,
     /// Where `groups` came from: `tls1.3` (HelloRetryRequest) or `tls1.2` (ECDHE parameters).
     pub groups_probed_with: Option<String>,
+    /// The server picks the group by its own order (true) or by the client's (false); none with
+    /// fewer than two groups.
+    pub groups_server_order: Option<bool>,
     /// TCP connections (one handshake attempt each) the enumeration used.
     pub handshakes: u32,
     pub duration_ms: u64,

@@ -360,6 +360,7 @@ mod tests {
                 .collect(),
             groups: vec![],
             groups_probed_with: None,
+            groups_server_order: None,
             handshakes: 0,
             duration_ms: 0,
             max_connections: 5,

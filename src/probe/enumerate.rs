@@ -240,22 +240,24 @@ pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
             .map(|(version, result)| async move { server_order(prober, *version, result).await }),
     );
     let groups = async {
-        if let Some(found) = tls13_groups_found {
-            (found, Some("tls1.3".to_string()))
+        if let Some((found, order)) = tls13_groups_found {
+            (found, Some("tls1.3".to_string()), order)
         } else if let Some((version, result)) = results
             .iter()
             .rev()
             .find(|(_, r)| r.accepted.iter().any(|a| is_ecdhe(a.suite)))
         {
+            let (found, order) = tls12_curves(prober, *version, result).await;
             (
-                tls12_curves(prober, *version, result).await,
+                found,
                 Some(version.name().to_ascii_lowercase().replace("v", "")),
+                order,
             )
         } else {
-            (Vec::new(), None)
+            (Vec::new(), None, None)
         }
     };
-    let (orders, (groups, groups_probed_with)) = tokio::join!(orders, groups);
+    let (orders, (groups, groups_probed_with, groups_server_order)) = tokio::join!(orders, groups);
 
     let mut protocols = Vec::new();
     let mut cipher_suites = Vec::new();
@@ -308,6 +310,7 @@ pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
             cipher_suites,
             groups,
             groups_probed_with,
+            groups_server_order,
             handshakes: prober.handshakes.load(Ordering::Relaxed),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             max_connections,
@@ -778,17 +781,20 @@ fn group_facts(code: u16) -> GroupFacts {
 
 /// TLS 1.3 groups in the server's order: offer every known group TLS 1.3 allows with an empty
 /// key_share; the HelloRetryRequest names the server's favourite; remove it and ask again.
-async fn tls13_groups(prober: &Prober) -> Vec<GroupFacts> {
+/// TLS 1.3 groups: offer every group allowed in TLS 1.3 with an empty key_share; the
+/// HelloRetryRequest names the group the server chose; remove it and ask again. Then whether it
+/// chose by its own order (see [`order_check`]).
+async fn tls13_groups(prober: &Prober) -> (Vec<GroupFacts>, Option<bool>) {
     let tls13_suites = candidates(ProtocolVersion::Tls13);
     let all: Vec<u16> = groups::NAMED_GROUPS
         .iter()
         .map(|g| g.code)
         .filter(|code| groups::allowed_in_tls13(*code))
         .collect();
-    let picked = remove_each(all, |remaining| {
+    let ask = |offer: Vec<u16>| {
         let hello = prober
             .hello(ProtocolVersion::Tls13, &tls13_suites)
-            .and_then(|h| h.with_groups(&remaining).with_key_shares(&[]).ok())
+            .and_then(|h| h.with_groups(&offer).with_key_shares(&[]).ok())
             .and_then(|h| h.encode().ok());
         async move {
             match prober.exchange(&hello?, ReadUntil::ServerHello).await {
@@ -797,9 +803,28 @@ async fn tls13_groups(prober: &Prober) -> Vec<GroupFacts> {
                 _ => None,
             }
         }
-    })
-    .await;
-    picked.into_iter().map(group_facts).collect()
+    };
+    let picked = remove_each(all, &ask).await;
+    let server_order = order_check(&picked, &ask).await;
+    (picked.into_iter().map(group_facts).collect(), server_order)
+}
+
+/// Did the server choose among `picked` by its own order? Offer the first two picks swapped: the
+/// same choice means yes. One handshake; none when fewer than two were picked.
+async fn order_check<F, Fut>(picked: &[u16], ask: &F) -> Option<bool>
+where
+    F: Fn(Vec<u16>) -> Fut,
+    Fut: std::future::Future<Output = Option<u16>>,
+{
+    let (first, second) = match picked {
+        [first, second, ..] => (*first, *second),
+        _ => return None,
+    };
+    match ask(vec![second, first]).await {
+        Some(choice) if choice == first => Some(true),
+        Some(choice) if choice == second => Some(false),
+        _ => None,
+    }
 }
 
 fn is_ecdhe(suite: &CipherSuite) -> bool {
@@ -815,7 +840,7 @@ async fn tls12_curves(
     prober: &Prober,
     version: ProtocolVersion,
     result: &VersionResult,
-) -> Vec<GroupFacts> {
+) -> (Vec<GroupFacts>, Option<bool>) {
     let ecdhe: Vec<u16> = result
         .accepted
         .iter()
@@ -827,10 +852,10 @@ async fn tls12_curves(
         .filter(|g| matches!(g.kind, GroupKind::EllipticCurve | GroupKind::Montgomery))
         .map(|g| g.code)
         .collect();
-    let picked = remove_each(curves, |remaining| {
+    let ask = |offer: Vec<u16>| {
         let hello = prober
             .hello(version, &ecdhe)
-            .map(|h| h.with_groups(&remaining))
+            .map(|h| h.with_groups(&offer))
             .and_then(|h| h.encode().ok());
         async move {
             match prober.exchange(&hello?, ReadUntil::ServerHelloDone).await {
@@ -845,9 +870,10 @@ async fn tls12_curves(
                 _ => None,
             }
         }
-    })
-    .await;
-    picked.into_iter().map(group_facts).collect()
+    };
+    let picked = remove_each(curves, &ask).await;
+    let server_order = order_check(&picked, &ask).await;
+    (picked.into_iter().map(group_facts).collect(), server_order)
 }
 
 fn key_exchange_name(key_exchange: KeyExchange) -> &'static str {
@@ -1049,6 +1075,44 @@ mod tests {
                 .with_server_name("example.com");
             assert!(hello.encoded_len().unwrap() < 1024);
         }
+    }
+
+    /// A scripted server: picks by its own preference list, or the client's first it supports.
+    fn chooser(
+        preference: &'static [u16],
+        own_order: bool,
+    ) -> impl Fn(Vec<u16>) -> std::future::Ready<Option<u16>> {
+        move |offer: Vec<u16>| {
+            let choice = if own_order {
+                preference.iter().find(|code| offer.contains(code)).copied()
+            } else {
+                offer.iter().find(|code| preference.contains(code)).copied()
+            };
+            std::future::ready(choice)
+        }
+    }
+
+    #[tokio::test]
+    async fn offer_and_remove_finds_every_supported_code_in_the_servers_order() {
+        let server = chooser(&[30, 10, 20], true);
+        let picked = remove_each(vec![10, 20, 30, 40], &server).await;
+        assert_eq!(picked, vec![30, 10, 20]);
+        assert_eq!(order_check(&picked, &server).await, Some(true));
+    }
+
+    #[tokio::test]
+    async fn a_server_following_the_client_is_told_apart() {
+        let server = chooser(&[30, 10, 20], false);
+        let picked = remove_each(vec![10, 20, 30, 40], &server).await;
+        assert_eq!(picked, vec![10, 20, 30]);
+        assert_eq!(order_check(&picked, &server).await, Some(false));
+        assert_eq!(order_check(&picked[..1], &server).await, None);
+    }
+
+    #[tokio::test]
+    async fn a_pick_that_was_not_offered_ends_the_walk() {
+        let liar = |_offer: Vec<u16>| std::future::ready(Some(99));
+        assert!(remove_each(vec![1, 2], &liar).await.is_empty());
     }
 
     #[test]

@@ -564,12 +564,7 @@ fn render_enumeration(out: &mut String, facts: &EnumerationFacts, options: &Rend
         let _ = writeln!(
             out,
             "Key-exchange groups{}: {}",
-            match facts.groups_probed_with.as_deref() {
-                Some("tls1.3") =>
-                    " (TLS 1.3 HelloRetryRequests, server's preference first)".to_string(),
-                Some(version) => format!(" (from {version} ServerKeyExchange)"),
-                None => String::new(),
-            },
+            groups_source(facts),
             names.join(", ")
         );
     }
@@ -625,4 +620,19 @@ fn fix_text(fix: &crate::model::Fix, fix_for: crate::cli::FixFor) -> String {
         .collect::<Vec<_>>()
         .join("\n"),
     }
+}
+
+/// Where the groups came from, and whose order they are in.
+fn groups_source(facts: &EnumerationFacts) -> String {
+    let source = match facts.groups_probed_with.as_deref() {
+        Some("tls1.3") => "TLS 1.3 HelloRetryRequests".to_string(),
+        Some(version) => format!("{version} ServerKeyExchange"),
+        None => "probe".to_string(),
+    };
+    let order = match facts.groups_server_order {
+        Some(true) => ", server's preference first",
+        Some(false) => ", the client's order wins",
+        None => "",
+    };
+    format!(" ({source}{order})")
 }
