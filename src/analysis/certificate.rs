@@ -8,7 +8,7 @@
 //! Two deliberate limits:
 //!
 //! - `self_signed` needs the certificate's signature to verify with its own key. x509-parser's
-//!   verifier (ring) cannot check every algorithm: not MD5, DSA, Ed448, P-521 or ECDSA with SHA-512,
+//!   verifier (aws-lc-rs, `verify-aws`) cannot check every algorithm: not MD5, DSA, Ed448, P-521 or ECDSA with SHA-512,
 //!   and not SHA-2 RSA signatures from keys under 2048 bits. For those, a certificate counts as
 //!   self-signed when its issuer equals its subject and its authority key identifier (if any) equals
 //!   its subject key identifier (if any).
