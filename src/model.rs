@@ -170,6 +170,8 @@ pub struct CertificateFacts {
     pub sct_count: usize,
     /// TLS feature extension asks for OCSP stapling.
     pub must_staple: bool,
+    /// The certificate exactly as the server sent it, PEM-encoded.
+    pub pem: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -932,3 +932,18 @@ fn ip_literals_match_only_ip_sans() {
     // A DNS name never matches an IP SAN.
     assert!(!hostname_matches("localhost", &[], &names(&["127.0.0.1"])));
 }
+
+#[test]
+fn each_certificate_carries_its_exact_bytes_as_pem() {
+    let der = fixture("ec-leaf");
+    let facts = parse_certificate(&der, NOW).expect("parse");
+    let round_trip = CertificateDer::from_pem_slice(facts.pem.as_bytes()).expect("PEM parses");
+    assert_eq!(round_trip.as_ref(), der.as_slice());
+    // Same text as the file openssl wrote (modulo line endings).
+    let file = std::fs::read_to_string(fixture_path("ec-leaf.crt")).expect("fixture");
+    assert_eq!(
+        facts.pem.replace("\r\n", "\n").trim(),
+        file.trim(),
+        "PEM differs from the openssl-written fixture"
+    );
+}

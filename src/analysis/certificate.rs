@@ -79,7 +79,7 @@ const TLS_FEATURE_STATUS_REQUEST: u32 = 5;
 /// Parse one DER certificate. `now` is Unix seconds (scan time) for days_left/expired/not_yet_valid.
 pub fn parse_certificate(der: &[u8], now: i64) -> Result<CertificateFacts, CertificateError> {
     let cert = parse_x509(der)?;
-    Ok(certificate_facts(&cert, now))
+    Ok(certificate_facts(&cert, der, now))
 }
 
 /// Analyse the chain as the server presented it (leaf first).
@@ -117,7 +117,8 @@ pub fn analyse_chain(
 
     let certificates: Vec<CertificateFacts> = parsed
         .iter()
-        .map(|cert| certificate_facts(cert, now))
+        .zip(presented)
+        .map(|(cert, der)| certificate_facts(cert, der, now))
         .collect();
     let leaf_facts = certificates.first().ok_or(CertificateError::EmptyChain)?;
     let hostname = HostnameFacts {
@@ -442,7 +443,7 @@ fn parse_x509(der: &[u8]) -> Result<X509Certificate<'_>, CertificateError> {
     Ok(cert)
 }
 
-fn certificate_facts(cert: &X509Certificate<'_>, now: i64) -> CertificateFacts {
+fn certificate_facts(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertificateFacts {
     let mut dns_names = Vec::new();
     let mut ip_addresses = Vec::new();
     let mut ocsp_urls = Vec::new();
@@ -519,6 +520,7 @@ fn certificate_facts(cert: &X509Certificate<'_>, now: i64) -> CertificateFacts {
         ca_issuer_urls,
         sct_count,
         must_staple,
+        pem: pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec())),
     }
 }
 
