@@ -183,6 +183,8 @@ struct VersionResult {
     pick_orders: Vec<Vec<u16>>,
     /// SSLv2 cipher kinds the server listed.
     sslv2_kinds: Vec<u32>,
+    /// Server order, when the walk already checked it (see [`probe_version`]).
+    server_order: Option<bool>,
 }
 
 impl VersionResult {
@@ -482,27 +484,97 @@ async fn probe_version(prober: &Prober, version: ProtocolVersion) -> VersionResu
     let Some((first, rest)) = chunks.split_first() else {
         return result;
     };
-    // The first chunk decides whether the version is spoken at all.
-    let first = walk_chunk(prober, version, first.clone()).await;
-    let spoken = !first.accepted.is_empty() || first.no_common_suite;
-    merge(&mut result, first);
-    if spoken {
+    // The first chunk decides whether the version is spoken at all; its first two picks tell
+    // whose order the server follows.
+    let mut opening = walk_chunk_until(prober, version, first.clone(), 2).await;
+    let spoken = !opening.accepted.is_empty() || opening.no_common_suite;
+    if !spoken {
+        merge(&mut result, opening);
+        return result;
+    }
+    let left_in_first = std::mem::take(&mut opening.unoffered);
+    result.server_order = match opening.picks.as_slice() {
+        [first, second] if !left_in_first.is_empty() => {
+            order_check(&[*first, *second], &|offer: Vec<u16>| {
+                pick_suite(prober, version, offer)
+            })
+            .await
+        }
+        _ => None,
+    };
+    if result.server_order == Some(false) {
+        // The client's order wins, so the order of picks means nothing: walk everything left
+        // in parallel parts, one connection each.
+        merge(&mut result, opening);
+        let left: Vec<u16> = left_in_first
+            .into_iter()
+            .chain(rest.iter().flatten().copied())
+            .collect();
+        let parts = prober
+            .settings
+            .max_connections
+            .max(left.len().div_ceil(SUITES_PER_HELLO))
+            .max(1);
+        let part_size = left.len().div_ceil(parts).max(1);
         for walked in futures_join_all(
-            rest.iter()
-                .map(|chunk| walk_chunk(prober, version, chunk.clone())),
+            left.chunks(part_size)
+                .map(|part| walk_chunk(prober, version, part.to_vec())),
         )
         .await
         {
             merge(&mut result, walked);
         }
+        return result;
+    }
+    // The server's order (or unknown): finish the first chunk in sequence, so its picks give
+    // that order, while the other chunks are walked alongside.
+    let finish_first = async {
+        if left_in_first.is_empty() {
+            None
+        } else {
+            Some(walk_chunk(prober, version, left_in_first).await)
+        }
+    };
+    let others = futures_join_all(
+        rest.iter()
+            .map(|chunk| walk_chunk(prober, version, chunk.clone())),
+    );
+    let (continued, others) = tokio::join!(finish_first, others);
+    if let Some(continued) = continued {
+        opening.accepted.extend(continued.accepted);
+        opening.picks.extend(continued.picks);
+        opening.evidence = opening.evidence.or(continued.evidence);
+        opening.error = opening.error.or(continued.error);
+        opening.chain = opening.chain.or(continued.chain);
+    }
+    merge(&mut result, opening);
+    for walked in others {
+        merge(&mut result, walked);
     }
     result
+}
+
+/// The suite the server picks from `offer`, if it picks one.
+async fn pick_suite(prober: &Prober, version: ProtocolVersion, offer: Vec<u16>) -> Option<u16> {
+    let until = if version == ProtocolVersion::Tls13 {
+        ReadUntil::ServerHello
+    } else {
+        ReadUntil::ServerHelloDone
+    };
+    let bytes = prober.hello(version, &offer)?.encode().ok()?;
+    match prober.exchange(&bytes, until).await.ok()? {
+        ServerReply::Handshake(flight) => Some(flight.server_hello.cipher_suite),
+        ServerReply::HelloRetryRequest(hello) => Some(hello.cipher_suite),
+        _ => None,
+    }
 }
 
 #[derive(Default)]
 struct ChunkWalk {
     accepted: Vec<Accepted>,
     picks: Vec<u16>,
+    /// Suites not yet offered when a limited walk stopped.
+    unoffered: Vec<u16>,
     evidence: Option<String>,
     error: Option<String>,
     no_common_suite: bool,
@@ -526,10 +598,16 @@ fn merge(result: &mut VersionResult, walk: ChunkWalk) {
 }
 
 /// Offer `remaining`, record the pick, remove it, repeat until the server refuses.
-async fn walk_chunk(
+async fn walk_chunk(prober: &Prober, version: ProtocolVersion, remaining: Vec<u16>) -> ChunkWalk {
+    walk_chunk_until(prober, version, remaining, usize::MAX).await
+}
+
+/// [`walk_chunk`], stopping after `max_picks` picks; `walk.unoffered` then holds the rest.
+async fn walk_chunk_until(
     prober: &Prober,
     version: ProtocolVersion,
     mut remaining: Vec<u16>,
+    max_picks: usize,
 ) -> ChunkWalk {
     let mut walk = ChunkWalk::default();
     let until = if version == ProtocolVersion::Tls13 {
@@ -538,6 +616,10 @@ async fn walk_chunk(
         ReadUntil::ServerHelloDone
     };
     while !remaining.is_empty() {
+        if walk.picks.len() >= max_picks {
+            walk.unoffered = std::mem::take(&mut remaining);
+            break;
+        }
         let Some(hello) = prober.hello(version, &remaining) else {
             walk.error = Some("cannot build the ClientHello".into());
             break;
@@ -683,39 +765,21 @@ async fn server_order(
     if version == ProtocolVersion::Ssl2 || result.accepted.len() < 2 {
         return (None, None);
     }
-    let until = if version == ProtocolVersion::Tls13 {
-        ReadUntil::ServerHello
-    } else {
-        ReadUntil::ServerHelloDone
-    };
-    let pick = |offer: Vec<u16>| async move {
-        let bytes = prober.hello(version, &offer)?.encode().ok()?;
-        match prober.exchange(&bytes, until).await.ok()? {
-            ServerReply::Handshake(flight) => Some(flight.server_hello.cipher_suite),
-            ServerReply::HelloRetryRequest(hello) => Some(hello.cipher_suite),
-            _ => None,
-        }
-    };
-    let same_hello = result.pick_orders.iter().find(|picks| picks.len() >= 2);
-    let server_order = match same_hello {
-        // The server chose `first` while `second` was on offer; offer `second` first.
-        Some(picks) => {
-            let (first, second) = (picks[0], picks[1]);
-            match pick(vec![second, first]).await {
-                Some(code) if code == first => Some(true),
-                Some(code) if code == second => Some(false),
-                _ => None,
+    let pick = |offer: Vec<u16>| pick_suite(prober, version, offer);
+    let server_order = match result.server_order {
+        Some(known) => Some(known),
+        None => match result.pick_orders.iter().find(|picks| picks.len() >= 2) {
+            Some(picks) => order_check(picks, &pick).await,
+            None => {
+                let (a, b) = (result.accepted[0].suite.code, result.accepted[1].suite.code);
+                let (forward, backward) = tokio::join!(pick(vec![a, b]), pick(vec![b, a]));
+                match (forward, backward) {
+                    (Some(x), Some(y)) if x == y => Some(true),
+                    (Some(_), Some(_)) => Some(false),
+                    _ => None,
+                }
             }
-        }
-        None => {
-            let (a, b) = (result.accepted[0].suite.code, result.accepted[1].suite.code);
-            let (forward, backward) = tokio::join!(pick(vec![a, b]), pick(vec![b, a]));
-            match (forward, backward) {
-                (Some(x), Some(y)) if x == y => Some(true),
-                (Some(_), Some(_)) => Some(false),
-                _ => None,
-            }
-        }
+        },
     };
     if server_order != Some(true) {
         return (server_order, None);
