@@ -43,6 +43,9 @@ pub struct EnumerationSettings {
     pub max_connections: usize,
     /// Counts every handshake of every target, for a progress display.
     pub progress: Option<std::sync::Arc<AtomicU32>>,
+    /// Connections allowed at once to this server's address, shared by every target that
+    /// reaches it; none gives this enumeration a limit of `max_connections` of its own.
+    pub host_limit: Option<std::sync::Arc<Semaphore>>,
 }
 
 /// Facts, plus the chain read from the first TLS ≤ 1.2 (or SSLv2) handshake: the certificate
@@ -75,7 +78,7 @@ impl std::fmt::Display for ExchangeError {
 
 struct Prober {
     settings: EnumerationSettings,
-    limit: Semaphore,
+    limit: std::sync::Arc<Semaphore>,
     handshakes: AtomicU32,
 }
 
@@ -198,7 +201,10 @@ pub async fn enumerate(settings: EnumerationSettings) -> Enumeration {
     let started = Instant::now();
     let max_connections = settings.max_connections.max(1);
     let prober = Prober {
-        limit: Semaphore::new(max_connections),
+        limit: settings
+            .host_limit
+            .clone()
+            .unwrap_or_else(|| std::sync::Arc::new(Semaphore::new(max_connections))),
         settings,
         handshakes: AtomicU32::new(0),
     };

@@ -42,6 +42,35 @@ pub struct ScanConfig {
     pub handshake_counter: Option<Arc<std::sync::atomic::AtomicU32>>,
 }
 
+/// One connection limit per server address, shared by every target that reaches it, so
+/// several names (or ports) on one machine do not multiply the load on it.
+#[derive(Debug, Default)]
+pub struct HostLimits {
+    per_host: usize,
+    limits: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, Arc<Semaphore>>>,
+}
+
+impl HostLimits {
+    pub fn new(per_host: usize) -> HostLimits {
+        HostLimits {
+            per_host: per_host.max(1),
+            limits: Default::default(),
+        }
+    }
+
+    /// The limit for `address`, made on first use.
+    pub fn for_address(&self, address: std::net::IpAddr) -> Arc<Semaphore> {
+        let mut limits = self
+            .limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        limits
+            .entry(address)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+            .clone()
+    }
+}
+
 /// Observes progress (for a progress line on a terminal); called from the scan tasks.
 pub trait Progress: Send + Sync {
     fn target_done(&self, done: usize, total: usize, report: &HostReport);
@@ -55,6 +84,7 @@ pub async fn scan_all(
 ) -> Vec<HostReport> {
     let total = targets.len();
     let limit = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let host_limits = Arc::new(HostLimits::new(config.max_connections));
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::with_capacity(total);
     for target in targets {
@@ -62,9 +92,10 @@ pub async fn scan_all(
         let limit = limit.clone();
         let progress = progress.clone();
         let done = done.clone();
+        let host_limits = host_limits.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire_owned().await;
-            let report = scan_target(&target, &config).await;
+            let report = scan_target(&target, &config, &host_limits).await;
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             if let Some(progress) = &progress {
                 progress.target_done(finished, total, &report);
@@ -117,7 +148,11 @@ fn failed_report(input: &str, reason: String) -> HostReport {
 }
 
 /// Scan one target: resolve, TLS handshake + HTTPS request, plain-HTTP redirect, analysis.
-pub async fn scan_target(target: &Target, config: &ScanConfig) -> HostReport {
+pub async fn scan_target(
+    target: &Target,
+    config: &ScanConfig,
+    host_limits: &HostLimits,
+) -> HostReport {
     let started = Instant::now();
     let scanned_at = SystemTime::now();
     let now = unix_seconds(scanned_at);
@@ -156,7 +191,14 @@ pub async fn scan_target(target: &Target, config: &ScanConfig) -> HostReport {
     };
 
     let http_future = redirect_probe(target, config);
-    let tls_future = tls_probe(target, config, sni.as_deref(), &mut report, now);
+    let tls_future = tls_probe(
+        target,
+        config,
+        host_limits,
+        sni.as_deref(),
+        &mut report,
+        now,
+    );
     let (redirect, ()) = tokio::join!(http_future, tls_future);
     report.redirect = redirect;
     if report.unreachable.is_some() {
@@ -198,6 +240,7 @@ async fn redirect_probe(
 async fn tls_probe(
     target: &Target,
     config: &ScanConfig,
+    host_limits: &HostLimits,
     sni: Option<&str>,
     report: &mut HostReport,
     now: i64,
@@ -241,7 +284,7 @@ async fn tls_probe(
     };
     let enumeration = async {
         if config.enumerate {
-            Some(enumerate(enumeration_settings(config, sni, addresses[0])).await)
+            Some(enumerate(enumeration_settings(config, host_limits, sni, addresses[0])).await)
         } else {
             None
         }
@@ -252,7 +295,15 @@ async fn tls_probe(
         Err(last_error) => return mark_unreachable(report, last_error),
     };
     if record.connected_to != addresses[0] && config.enumerate {
-        enumeration = Some(enumerate(enumeration_settings(config, sni, record.connected_to)).await);
+        enumeration = Some(
+            enumerate(enumeration_settings(
+                config,
+                host_limits,
+                sni,
+                record.connected_to,
+            ))
+            .await,
+        );
     }
     report.enumeration = match &enumeration {
         Some(found) => Outcome::Ok(found.facts.clone()),
@@ -378,6 +429,7 @@ fn refusal_alert(record: &HandshakeRecord) -> Option<String> {
 
 fn enumeration_settings(
     config: &ScanConfig,
+    host_limits: &HostLimits,
     sni: Option<&str>,
     address: SocketAddr,
 ) -> EnumerationSettings {
@@ -387,6 +439,7 @@ fn enumeration_settings(
         timeout: config.timeout,
         max_connections: config.max_connections,
         progress: config.handshake_counter.clone(),
+        host_limit: Some(host_limits.for_address(address.ip())),
     }
 }
 
@@ -544,6 +597,26 @@ pub fn rfc3339(time: SystemTime) -> String {
 mod tests {
     use super::*;
     use rustls::pki_types::UnixTime;
+
+    #[test]
+    fn targets_on_one_address_share_one_connection_limit() {
+        let limits = HostLimits::new(3);
+        let here: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let there: std::net::IpAddr = "::1".parse().unwrap();
+        let first = limits.for_address(here);
+        let again = limits.for_address(here);
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &limits.for_address(there)));
+        assert_eq!(first.available_permits(), 3);
+        let _held = first.try_acquire_many(3).unwrap();
+        assert_eq!(
+            again.available_permits(),
+            0,
+            "the second target sees the first's connections"
+        );
+        assert_eq!(limits.for_address(there).available_permits(), 3);
+        assert_eq!(HostLimits::new(0).for_address(here).available_permits(), 1);
+    }
 
     #[test]
     fn trust_errors_read_as_plain_words() {
