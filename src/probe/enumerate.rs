@@ -23,7 +23,7 @@ use crate::tls::groups::{self, GroupKind};
 use crate::tls::server_messages::{EcParameters, KeyExchangeParameters};
 use crate::tls::suites::{self, CipherSuite, KeyExchange, SSLV2_CIPHER_KINDS};
 use crate::tls::{
-    ClientHello, ProtocolVersion, ReadUntil, ReplyParser, ServerFlight, ServerReply,
+    version_name, ClientHello, ProtocolVersion, ReadUntil, ReplyParser, ServerFlight, ServerReply,
     Sslv2ClientHello,
 };
 
@@ -380,7 +380,7 @@ fn describe_reply(reply: &ServerReply) -> String {
             format!(
                 "ServerHello {} {}",
                 version_name(hello.version()),
-                suite_name(hello.cipher_suite)
+                suites::iana_name(hello.cipher_suite)
             )
         }
         ServerReply::HelloRetryRequest(hello) => format!(
@@ -402,18 +402,6 @@ fn describe_reply(reply: &ServerReply) -> String {
         ServerReply::NotTls(not_tls) => format!("not TLS ({:?})", not_tls.kind),
         ServerReply::ClosedWithoutReply => "connection closed without a reply".into(),
     }
-}
-
-fn version_name(wire: u16) -> String {
-    ProtocolVersion::from_wire(wire)
-        .map(|v| v.name().to_string())
-        .unwrap_or_else(|| format!("0x{wire:04X}"))
-}
-
-fn suite_name(code: u16) -> String {
-    suites::by_code(code)
-        .map(|s| s.iana_name.to_string())
-        .unwrap_or_else(|| format!("0x{code:04X}"))
 }
 
 fn accepted_from(flight: &ServerFlight, suite: &'static CipherSuite) -> Accepted {
@@ -465,7 +453,7 @@ fn judge(
                 Some(suite) if offered.contains(&suite.code) => Verdict::Picked(flight, suite),
                 _ => Verdict::Failed(format!(
                     "server chose {} which was not offered",
-                    suite_name(hello.cipher_suite)
+                    suites::iana_name(hello.cipher_suite)
                 )),
             }
         }
@@ -700,7 +688,7 @@ async fn probe_tls13(prober: &Prober, spoken: oneshot::Sender<()>) -> VersionRes
                 else {
                     result.error = Some(format!(
                         "server chose {} which was not offered",
-                        suite_name(hello.cipher_suite)
+                        suites::iana_name(hello.cipher_suite)
                     ));
                     break;
                 };

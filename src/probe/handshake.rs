@@ -309,35 +309,20 @@ fn connection_facts(
     }
 }
 
-/// `TLSv1.3` style names, as OpenSSL and the peers print them.
+/// `TLSv1.3` style names, as OpenSSL and the peers print them (the codec's names).
 pub fn protocol_name(version: rustls::ProtocolVersion) -> String {
-    match version {
-        rustls::ProtocolVersion::SSLv2 => "SSLv2".into(),
-        rustls::ProtocolVersion::SSLv3 => "SSLv3".into(),
-        rustls::ProtocolVersion::TLSv1_0 => "TLSv1.0".into(),
-        rustls::ProtocolVersion::TLSv1_1 => "TLSv1.1".into(),
-        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".into(),
-        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".into(),
-        other => format!("0x{:04X}", u16::from(other)),
-    }
+    crate::tls::version_name(u16::from(version))
 }
 
-/// IANA name of a cipher suite (rustls spells TLS 1.3 suites `TLS13_...`).
+/// IANA name of a cipher suite, from the codec's suite registry.
 pub fn suite_name(suite: rustls::CipherSuite) -> String {
-    let debug = format!("{suite:?}");
-    match debug.strip_prefix("TLS13_") {
-        Some(rest) => format!("TLS_{rest}"),
-        None => debug,
-    }
+    crate::tls::suites::iana_name(u16::from(suite))
 }
 
-/// IANA name of a named group (`x25519`, `secp256r1`, `X25519MLKEM768`, ...).
+/// IANA name of a named group (`x25519`, `secp256r1`, `X25519MLKEM768`, ...), from the codec's
+/// group registry.
 pub fn group_name(group: rustls::NamedGroup) -> String {
-    match group {
-        rustls::NamedGroup::X25519 => "x25519".into(),
-        rustls::NamedGroup::X448 => "x448".into(),
-        other => format!("{other:?}"),
-    }
+    crate::tls::groups::display_name(u16::from(group))
 }
 
 /// `HandshakeFailure` -> `handshake_failure`, the RFC's spelling.

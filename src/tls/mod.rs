@@ -100,6 +100,13 @@ impl ProtocolVersion {
     }
 }
 
+/// The name of a wire version: `TLSv1.2` for a known one, `0x7F1C` otherwise.
+pub fn version_name(wire: u16) -> String {
+    ProtocolVersion::from_wire(wire)
+        .map(|version| version.name().to_string())
+        .unwrap_or_else(|| format!("0x{wire:04X}"))
+}
+
 impl std::fmt::Display for ProtocolVersion {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.name())

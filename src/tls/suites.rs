@@ -252,6 +252,13 @@ pub fn by_code(code: u16) -> Option<&'static CipherSuite> {
         .and_then(|index| registry.get(index))
 }
 
+/// The IANA name of a suite code, or the code in hex when the registry has none.
+pub fn iana_name(code: u16) -> String {
+    by_code(code)
+        .map(|suite| suite.iana_name.to_string())
+        .unwrap_or_else(|| format!("0x{code:04X}"))
+}
+
 /// The suite with this IANA or OpenSSL name (case-insensitive).
 pub fn by_name(name: &str) -> Option<&'static CipherSuite> {
     all().iter().find(|suite| {
