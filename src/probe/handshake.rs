@@ -6,10 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body_util::Empty;
-use hyper::header::{CONNECTION, HOST, LOCATION, SERVER, STRICT_TRANSPORT_SECURITY, USER_AGENT};
-use hyper_util::rt::TokioIo;
+use hyper::header::{LOCATION, SERVER, STRICT_TRANSPORT_SECURITY};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ResolvesClientCert, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
@@ -22,7 +19,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use crate::model::{ConnectionFacts, HttpsResponseFacts};
-use crate::probe::http::parse_hsts;
+use crate::probe::http::{get, header_text, parse_hsts, GetError};
 
 /// The crypto provider every probe uses: aws-lc-rs with every suite and group it has, so we can
 /// talk to as many servers as rustls allows.
@@ -415,39 +412,21 @@ async fn https_get(
     authority: &str,
     path: &str,
 ) -> Result<HttpsResponseFacts, TlsFailure> {
-    let url = format!("https://{authority}{path}");
-    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
-        .max_buf_size(64 * 1024)
-        .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
+    let response = get(stream, authority, path)
         .await
-        .map_err(|e| tls_failure(&e))?;
-    let driver = tokio::spawn(connection);
-    let request = hyper::Request::get(path)
-        .header(HOST, authority)
-        .header(USER_AGENT, concat!("tlscheck/", env!("CARGO_PKG_VERSION")))
-        .header(CONNECTION, "close")
-        .body(Empty::new())
-        .map_err(|e| TlsFailure {
-            message: format!("cannot build the request for '{path}': {e}"),
-            alert: None,
+        .map_err(|error| match error {
+            GetError::Handshake(e) | GetError::Response(e) => tls_failure(&e),
+            GetError::Request(e) => TlsFailure {
+                message: format!("cannot build the request for '{path}': {e}"),
+                alert: None,
+            },
         })?;
-    let result = sender.send_request(request).await;
-    driver.abort();
-    let response = result.map_err(|e| tls_failure(&e))?;
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .map(|value: &hyper::header::HeaderValue| {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            })
-    };
     Ok(HttpsResponseFacts {
-        url,
+        url: format!("https://{authority}{path}"),
         status_code: response.status().as_u16(),
-        location: header(LOCATION),
-        server: header(SERVER),
-        hsts: header(STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),
+        location: header_text(&response, LOCATION),
+        server: header_text(&response, SERVER),
+        hsts: header_text(&response, STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),
     })
 }
 

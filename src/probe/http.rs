@@ -215,26 +215,14 @@ async fn fetch_once(
             }
         };
         let exchange = async {
-            let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
-                .max_buf_size(64 * 1024)
-                .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
+            let response = get(stream, &url.authority(), &url.path)
                 .await
-                .map_err(|e| format!("HTTP error from {url}: {e}"))?;
-            let driver = tokio::spawn(connection);
-            let request = hyper::Request::get(url.path.as_str())
-                .header(HOST, url.authority())
-                .header(USER_AGENT, concat!("tlscheck/", env!("CARGO_PKG_VERSION")))
-                .header(CONNECTION, "close")
-                .body(Empty::new())
-                .map_err(|e| format!("cannot request '{url}': {e}"))?;
-            let result = sender.send_request(request).await;
-            driver.abort();
-            let response = result.map_err(|e| format!("no valid HTTP response from {url}: {e}"))?;
-            let location = response
-                .headers()
-                .get(LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            Ok::<_, String>((response.status().as_u16(), location))
+                .map_err(|error| match error {
+                    GetError::Handshake(e) => format!("HTTP error from {url}: {e}"),
+                    GetError::Request(e) => format!("cannot request '{url}': {e}"),
+                    GetError::Response(e) => format!("no valid HTTP response from {url}: {e}"),
+                })?;
+            Ok::<_, String>((response.status().as_u16(), header_text(&response, LOCATION)))
         };
         return match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
@@ -245,6 +233,60 @@ async fn fetch_once(
         };
     }
     Err(last_error)
+}
+
+/// Why a GET failed, by stage, so each caller can word it its own way.
+pub(crate) enum GetError {
+    /// The HTTP/1 connection could not be set up (for TLS: the alert shows here).
+    Handshake(hyper::Error),
+    /// The request could not be built from the path.
+    Request(hyper::http::Error),
+    /// No valid response came back.
+    Response(hyper::Error),
+}
+
+/// One `GET path` on an open connection, plain or TLS: HTTP/1.1, `Connection: close`, response
+/// headers capped at 64 KiB, body never read.
+pub(crate) async fn get<Stream>(
+    stream: Stream,
+    authority: &str,
+    path: &str,
+) -> Result<hyper::Response<hyper::body::Incoming>, GetError>
+where
+    Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+        .max_buf_size(64 * 1024)
+        .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
+        .await
+        .map_err(GetError::Handshake)?;
+    let driver = tokio::spawn(connection);
+    let request = hyper::Request::get(path)
+        .header(HOST, authority)
+        .header(USER_AGENT, concat!("tlscheck/", env!("CARGO_PKG_VERSION")))
+        .header(CONNECTION, "close")
+        .body(Empty::new());
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => {
+            driver.abort();
+            return Err(GetError::Request(error));
+        }
+    };
+    let result = sender.send_request(request).await;
+    driver.abort();
+    result.map_err(GetError::Response)
+}
+
+/// A response header as text (lossy for non-UTF-8 bytes).
+pub(crate) fn header_text<Body>(
+    response: &hyper::Response<Body>,
+    name: hyper::header::HeaderName,
+) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// Parse a `Strict-Transport-Security` value (RFC 6797 §6.1): directives separated by `;`,
