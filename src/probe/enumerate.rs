@@ -404,8 +404,11 @@ fn describe_reply(reply: &ServerReply) -> String {
     }
 }
 
-fn accepted_from(flight: &ServerFlight, suite: &'static CipherSuite) -> Accepted {
-    let (dh_bits, ecdh_group) = match flight.server_key_exchange.as_ref().map(|k| &k.parameters) {
+fn accepted_from(flight: Option<&ServerFlight>, suite: &'static CipherSuite) -> Accepted {
+    let parameters = flight
+        .and_then(|flight| flight.server_key_exchange.as_ref())
+        .map(|k| &k.parameters);
+    let (dh_bits, ecdh_group) = match parameters {
         Some(KeyExchangeParameters::Dh(dh)) => (u32::try_from(dh.prime_bits()).ok(), None),
         Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve { group, .. })) => {
             (None, Some(*group))
@@ -421,8 +424,9 @@ fn accepted_from(flight: &ServerFlight, suite: &'static CipherSuite) -> Accepted
 
 /// Whether the server speaks `version` at all, judged from a reply to a hello of that version.
 enum Verdict {
-    /// A ServerHello of this version choosing an offered suite.
-    Picked(Box<ServerFlight>, &'static CipherSuite),
+    /// A ServerHello (or, in TLS 1.3, a HelloRetryRequest: no flight then) of this version
+    /// choosing an offered suite, with the reply described for evidence.
+    Picked(Option<Box<ServerFlight>>, &'static CipherSuite, String),
     /// The server speaks the version but shares none of the offered suites.
     NoCommonSuite(String),
     /// The server does not speak the version (protocol_version alert, lower version, closed).
@@ -440,31 +444,33 @@ fn judge(
         Err(error) => return Verdict::Failed(error.to_string()),
     };
     let description = describe_reply(&reply);
-    match reply {
+    let (flight, hello) = match reply {
         ServerReply::Handshake(flight) => {
-            let hello = &flight.server_hello;
-            if hello.version() != version.wire() {
-                return Verdict::NotSpoken(format!(
-                    "server answered with {} instead",
-                    version_name(hello.version())
-                ));
-            }
-            match suites::by_code(hello.cipher_suite) {
-                Some(suite) if offered.contains(&suite.code) => Verdict::Picked(flight, suite),
-                _ => Verdict::Failed(format!(
-                    "server chose {} which was not offered",
-                    suites::iana_name(hello.cipher_suite)
-                )),
-            }
+            let hello = flight.server_hello.clone();
+            (Some(flight), hello)
         }
+        ServerReply::HelloRetryRequest(hello) if version == ProtocolVersion::Tls13 => (None, hello),
         ServerReply::Alert(alert)
             if alert.description == alert::description::HANDSHAKE_FAILURE
                 || alert.description == 71 // insufficient_security
                 || alert.description == 47 =>
         {
-            Verdict::NoCommonSuite(description)
+            return Verdict::NoCommonSuite(description)
         }
-        _ => Verdict::NotSpoken(description),
+        _ => return Verdict::NotSpoken(description),
+    };
+    if hello.version() != version.wire() {
+        return Verdict::NotSpoken(format!(
+            "server answered with {} instead",
+            version_name(hello.version())
+        ));
+    }
+    match suites::by_code(hello.cipher_suite) {
+        Some(suite) if offered.contains(&suite.code) => Verdict::Picked(flight, suite, description),
+        _ => Verdict::Failed(format!(
+            "server chose {} which was not offered",
+            suites::iana_name(hello.cipher_suite)
+        )),
     }
 }
 
@@ -600,8 +606,19 @@ async fn walk_chunk(prober: &Prober, version: ProtocolVersion, remaining: Vec<u1
 async fn walk_chunk_until(
     prober: &Prober,
     version: ProtocolVersion,
+    remaining: Vec<u16>,
+    max_picks: usize,
+) -> ChunkWalk {
+    walk_and_signal(prober, version, remaining, max_picks, None).await
+}
+
+/// The offer-and-remove walk itself; `spoken` fires at the first pick.
+async fn walk_and_signal(
+    prober: &Prober,
+    version: ProtocolVersion,
     mut remaining: Vec<u16>,
     max_picks: usize,
+    mut spoken: Option<oneshot::Sender<()>>,
 ) -> ChunkWalk {
     let mut walk = ChunkWalk::default();
     let until = if version == ProtocolVersion::Tls13 {
@@ -624,16 +641,19 @@ async fn walk_chunk_until(
         };
         let reply = prober.exchange(&bytes, until).await;
         match judge(version, &remaining, reply) {
-            Verdict::Picked(flight, suite) => {
-                if walk.evidence.is_none() {
-                    walk.evidence = Some(describe_reply(&ServerReply::Handshake(flight.clone())));
-                }
+            Verdict::Picked(flight, suite, description) => {
+                walk.evidence.get_or_insert(description);
+                walk.accepted.push(accepted_from(flight.as_deref(), suite));
                 if walk.chain.is_none() {
-                    walk.chain = flight.certificates.clone().filter(|c| !c.is_empty());
+                    walk.chain = flight
+                        .and_then(|flight| flight.certificates)
+                        .filter(|c| !c.is_empty());
                 }
-                walk.accepted.push(accepted_from(&flight, suite));
                 walk.picks.push(suite.code);
                 remaining.retain(|code| *code != suite.code);
+                if let Some(spoken) = spoken.take() {
+                    let _ = spoken.send(());
+                }
             }
             Verdict::NoCommonSuite(evidence) => {
                 walk.no_common_suite = true;
@@ -653,73 +673,20 @@ async fn walk_chunk_until(
     walk
 }
 
-/// TLS 1.3: the version and its suites. A HelloRetryRequest also names the suite chosen.
-/// `spoken` fires with the first accepted suite (it is dropped unheard when there is none).
+/// TLS 1.3: the version and its suites, by the same walk (a HelloRetryRequest also names the
+/// suite chosen). `spoken` fires with the first accepted suite (it is dropped unheard when there
+/// is none).
 async fn probe_tls13(prober: &Prober, spoken: oneshot::Sender<()>) -> VersionResult {
-    let mut spoken = Some(spoken);
     let mut result = VersionResult::default();
-    let mut remaining = candidates(ProtocolVersion::Tls13);
-    let mut picks = Vec::new();
-    while !remaining.is_empty() {
-        let Some(bytes) = prober
-            .hello(ProtocolVersion::Tls13, &remaining)
-            .and_then(|h| h.encode().ok())
-        else {
-            result.error = Some("cannot build the ClientHello".into());
-            break;
-        };
-        let reply = match prober.exchange(&bytes, ReadUntil::ServerHello).await {
-            Ok(reply) => reply,
-            Err(error) => {
-                result.error = Some(error.to_string());
-                break;
-            }
-        };
-        let description = describe_reply(&reply);
-        let hello = match &reply {
-            ServerReply::Handshake(flight) => Some(&flight.server_hello),
-            ServerReply::HelloRetryRequest(hello) => Some(hello),
-            _ => None,
-        };
-        match hello {
-            Some(hello) if hello.version() == ProtocolVersion::Tls13.wire() => {
-                let Some(suite) =
-                    suites::by_code(hello.cipher_suite).filter(|s| remaining.contains(&s.code))
-                else {
-                    result.error = Some(format!(
-                        "server chose {} which was not offered",
-                        suites::iana_name(hello.cipher_suite)
-                    ));
-                    break;
-                };
-                result.evidence.get_or_insert(description);
-                result.accepted.push(Accepted {
-                    suite,
-                    dh_bits: None,
-                    ecdh_group: None,
-                });
-                picks.push(suite.code);
-                remaining.retain(|code| *code != suite.code);
-                if let Some(spoken) = spoken.take() {
-                    let _ = spoken.send(());
-                }
-            }
-            Some(hello) => {
-                result.evidence.get_or_insert(format!(
-                    "server answered with {} instead",
-                    version_name(hello.version())
-                ));
-                break;
-            }
-            None => {
-                result.evidence.get_or_insert(description);
-                break;
-            }
-        }
-    }
-    if !picks.is_empty() {
-        result.pick_orders.push(picks);
-    }
+    let walk = walk_and_signal(
+        prober,
+        ProtocolVersion::Tls13,
+        candidates(ProtocolVersion::Tls13),
+        usize::MAX,
+        Some(spoken),
+    )
+    .await;
+    merge(&mut result, walk);
     result
 }
 
@@ -1048,7 +1015,7 @@ mod tests {
             &offered,
             Ok(flight(0x0303, RSA_AES128_SHA)),
         ) {
-            Verdict::Picked(_, suite) => assert_eq!(suite.code, RSA_AES128_SHA),
+            Verdict::Picked(_, suite, _) => assert_eq!(suite.code, RSA_AES128_SHA),
             _ => panic!("expected a pick"),
         }
     }
