@@ -57,6 +57,28 @@ pub struct HostReport {
 }
 
 impl HostReport {
+    /// A report for `target` with nothing probed yet: every probe outcome skipped for `reason`.
+    pub fn unscanned(target: TargetFacts, scanned_at: String, reason: &str) -> HostReport {
+        fn skipped<T>(reason: &str) -> Outcome<T> {
+            Outcome::Skipped {
+                reason: reason.to_string(),
+            }
+        }
+        HostReport {
+            target,
+            scanned_at,
+            duration_ms: 0,
+            unreachable: None,
+            tls: skipped(reason),
+            certificates: None,
+            client_auth: None,
+            https: skipped(reason),
+            redirect: skipped(reason),
+            enumeration: skipped(reason),
+            findings: vec![],
+        }
+    }
+
     /// The most severe finding, if any.
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|finding| finding.severity).max()

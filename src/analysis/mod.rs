@@ -50,31 +50,14 @@ pub(crate) fn fix(nginx: &str, apache: &str, python: &str) -> Fix {
 /// A report with nothing probed, for the analysis unit tests to fill in.
 #[cfg(test)]
 pub(crate) fn blank_report() -> HostReport {
-    use crate::model::{Outcome, TargetFacts};
-    fn skipped<T>() -> Outcome<T> {
-        Outcome::Skipped {
-            reason: "test".into(),
-        }
-    }
-    HostReport {
-        target: TargetFacts {
-            input: "example.com".into(),
-            host: "example.com".into(),
-            port: 443,
-            sni: Some("example.com".into()),
-            path: "/".into(),
-            addresses: vec![],
-            connected_to: None,
-        },
-        scanned_at: String::new(),
-        duration_ms: 0,
-        unreachable: None,
-        tls: skipped(),
-        certificates: None,
-        client_auth: None,
-        https: skipped(),
-        redirect: skipped(),
-        enumeration: skipped(),
-        findings: vec![],
-    }
+    let target = crate::model::TargetFacts {
+        input: "example.com".into(),
+        host: "example.com".into(),
+        port: 443,
+        sni: Some("example.com".into()),
+        path: "/".into(),
+        addresses: vec![],
+        connected_to: None,
+    };
+    HostReport::unscanned(target, String::new(), "test")
 }

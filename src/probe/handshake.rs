@@ -199,7 +199,7 @@ pub async fn probe(
             .filter(|_| request.present_identity),
         request: client_auth_request.clone(),
     };
-    let config = ClientConfig::builder_with_provider(settings.provider.clone())
+    let mut config = ClientConfig::builder_with_provider(settings.provider.clone())
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(|e| ConnectError::Refused {
             address: request.address,
@@ -208,7 +208,6 @@ pub async fn probe(
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_client_cert_resolver(Arc::new(resolver));
-    let mut config = config;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     config.resumption = rustls::client::Resumption::disabled();
     let connector = TlsConnector::from(Arc::new(config));
@@ -233,9 +232,12 @@ pub async fn probe(
         Ok(Err(error)) => (Err(tls_failure(&error)), None),
         Ok(Ok(stream)) => {
             let handshake_ms = millis(handshake_started.elapsed());
-            let ocsp_len = lock(&verifier_record).ocsp_response.len();
-            let facts =
-                connection_facts(stream.get_ref().1, tcp_connect_ms, handshake_ms, ocsp_len);
+            let facts = connection_facts(
+                stream.get_ref().1,
+                tcp_connect_ms,
+                handshake_ms,
+                &lock(&verifier_record),
+            );
             let https = tokio::time::timeout(
                 settings.timeout,
                 https_get(stream, &request.authority, &request.path),
@@ -254,10 +256,6 @@ pub async fn probe(
         }
     };
     let verifier = lock(&verifier_record).clone();
-    let connection = connection.map(|mut facts| {
-        facts.handshake_signature_error = verifier.signature_error.as_ref().map(|e| e.to_string());
-        facts
-    });
     let client_auth_request = lock(&client_auth_request).clone();
     Ok(HandshakeRecord {
         connected_to: request.address,
@@ -281,8 +279,9 @@ fn connection_facts(
     connection: &rustls::ClientConnection,
     tcp_connect_ms: f64,
     handshake_ms: f64,
-    ocsp_len: usize,
+    verifier: &VerifierRecord,
 ) -> ConnectionFacts {
+    let ocsp_len = verifier.ocsp_response.len();
     let suite = connection.negotiated_cipher_suite().map(|s| s.suite());
     ConnectionFacts {
         protocol: connection
@@ -302,7 +301,7 @@ fn connection_facts(
         tcp_connect_ms,
         handshake_ms,
         ocsp_stapled_bytes: (ocsp_len > 0).then_some(ocsp_len),
-        handshake_signature_error: None,
+        handshake_signature_error: verifier.signature_error.as_ref().map(|e| e.to_string()),
     }
 }
 

@@ -118,32 +118,18 @@ pub async fn scan_all(
 }
 
 fn failed_report(input: &str, reason: String) -> HostReport {
+    let target = TargetFacts {
+        input: input.to_string(),
+        host: input.to_string(),
+        port: 0,
+        sni: None,
+        path: "/".into(),
+        addresses: vec![],
+        connected_to: None,
+    };
     HostReport {
-        target: TargetFacts {
-            input: input.to_string(),
-            host: input.to_string(),
-            port: 0,
-            sni: None,
-            path: "/".into(),
-            addresses: vec![],
-            connected_to: None,
-        },
-        scanned_at: rfc3339(SystemTime::now()),
-        duration_ms: 0,
         unreachable: Some(reason.clone()),
-        tls: Outcome::Skipped {
-            reason: reason.clone(),
-        },
-        certificates: None,
-        client_auth: None,
-        https: Outcome::Skipped {
-            reason: reason.clone(),
-        },
-        redirect: Outcome::Skipped {
-            reason: reason.clone(),
-        },
-        enumeration: Outcome::Skipped { reason },
-        findings: vec![],
+        ..HostReport::unscanned(target, rfc3339(SystemTime::now()), &reason)
     }
 }
 
@@ -160,35 +146,16 @@ pub async fn scan_target(
         .sni
         .clone()
         .or_else(|| target.server_name().map(str::to_string));
-    let mut report = HostReport {
-        target: TargetFacts {
-            input: target.input.clone(),
-            host: target.host.to_string(),
-            port: target.port,
-            sni: sni.clone(),
-            path: target.path.clone(),
-            addresses: vec![],
-            connected_to: None,
-        },
-        scanned_at: rfc3339(scanned_at),
-        duration_ms: 0,
-        unreachable: None,
-        tls: Outcome::Skipped {
-            reason: "not reached".into(),
-        },
-        certificates: None,
-        client_auth: None,
-        https: Outcome::Skipped {
-            reason: "not reached".into(),
-        },
-        redirect: Outcome::Skipped {
-            reason: "not reached".into(),
-        },
-        enumeration: Outcome::Skipped {
-            reason: "not reached".into(),
-        },
-        findings: vec![],
+    let facts = TargetFacts {
+        input: target.input.clone(),
+        host: target.host.to_string(),
+        port: target.port,
+        sni: sni.clone(),
+        path: target.path.clone(),
+        addresses: vec![],
+        connected_to: None,
     };
+    let mut report = HostReport::unscanned(facts, rfc3339(scanned_at), "not reached");
 
     let http_future = redirect_probe(target, config);
     let tls_future = tls_probe(
@@ -201,11 +168,6 @@ pub async fn scan_target(
     );
     let (redirect, ()) = tokio::join!(http_future, tls_future);
     report.redirect = redirect;
-    if report.unreachable.is_some() {
-        report.enumeration = Outcome::Skipped {
-            reason: "target unreachable".into(),
-        };
-    }
     if report.unreachable.is_none() {
         report.findings = analysis::findings(&report, config.thresholds);
     }
@@ -323,8 +285,14 @@ async fn tls_probe(
             .and_then(|e| e.chain.as_ref())
             .and_then(|chain| raw_chain_facts(chain, &request.server_name, config, &hostname, now))
     } else {
+        let presented: Vec<Vec<u8>> = record
+            .verifier
+            .chain
+            .iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect();
         chain_facts(
-            &record.verifier.chain,
+            &presented,
             record.verifier.trust_error.as_ref(),
             config,
             &hostname,
@@ -354,6 +322,9 @@ fn mark_unreachable(report: &mut HostReport, reason: String) {
     };
     report.https = Outcome::Skipped {
         reason: reason.clone(),
+    };
+    report.enumeration = Outcome::Skipped {
+        reason: "target unreachable".into(),
     };
     report.unreachable = Some(reason);
 }
@@ -398,14 +369,11 @@ async fn client_auth(
     if !requested {
         return facts;
     }
+    facts.refusal = refused.then(|| refusal.unwrap_or_else(|| "connection closed".into()));
     if !have_identity {
-        facts.refusal = refused.then(|| refusal.unwrap_or_else(|| "connection closed".into()));
         return facts;
     }
     facts.accepted = Some(!refused);
-    if refused {
-        facts.refusal = Some(refusal.unwrap_or_else(|| "connection closed".into()));
-    }
     let without = HandshakeRequest {
         present_identity: false,
         ..request.clone()
@@ -451,9 +419,9 @@ fn raw_chain_facts(
     hostname: &str,
     now: i64,
 ) -> Option<ChainFacts> {
-    let certificates: Vec<CertificateDer<'static>> = chain
+    let certificates: Vec<CertificateDer<'_>> = chain
         .iter()
-        .map(|der| CertificateDer::from(der.clone()))
+        .map(|der| CertificateDer::from(der.as_slice()))
         .collect();
     let (end_entity, intermediates) = certificates.split_first()?;
     let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(now).ok()?));
@@ -464,27 +432,27 @@ fn raw_chain_facts(
         server_name,
         time,
     );
-    chain_facts(&certificates, trust_error.as_ref(), config, hostname, now)
+    chain_facts(chain, trust_error.as_ref(), config, hostname, now)
 }
 
+/// Facts for a chain as presented (DER, leaf first), given the verifier's trust verdict.
 fn chain_facts(
-    chain: &[CertificateDer<'static>],
+    presented: &[Vec<u8>],
     trust_error: Option<&rustls::Error>,
     config: &ScanConfig,
     hostname: &str,
     now: i64,
 ) -> Option<ChainFacts> {
-    if chain.is_empty() {
+    if presented.is_empty() {
         return None;
     }
-    let presented: Vec<Vec<u8>> = chain.iter().map(|c| c.as_ref().to_vec()).collect();
     let trust = TrustFacts {
         trusted: trust_error.is_none(),
         store: config.trust.label.clone(),
         error: trust_error.map(trust_error_text),
     };
     let anchors = config.trust.anchor_subjects();
-    match analysis::certificate::analyse_chain(&presented, &anchors, trust.clone(), hostname, now) {
+    match analysis::certificate::analyse_chain(presented, &anchors, trust.clone(), hostname, now) {
         Ok(facts) => Some(facts),
         Err(error) => Some(ChainFacts {
             certificates: vec![],
