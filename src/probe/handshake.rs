@@ -321,21 +321,12 @@ pub fn group_name(group: rustls::NamedGroup) -> String {
     crate::tls::groups::display_name(u16::from(group))
 }
 
-/// `HandshakeFailure` -> `handshake_failure`, the RFC's spelling.
+/// The RFC's name of an alert (`handshake_failure`, `unknown_ca`), from the codec's table.
 pub fn alert_name(alert: rustls::AlertDescription) -> String {
-    let debug = format!("{alert:?}");
-    let mut name = String::with_capacity(debug.len() + 4);
-    for (index, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if index > 0 {
-                name.push('_');
-            }
-            name.push(c.to_ascii_lowercase());
-        } else {
-            name.push(c);
-        }
-    }
-    name
+    let code = u8::from(alert);
+    crate::tls::alert::description_name(code)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("alert {code}"))
 }
 
 /// Find the rustls error inside an I/O or hyper error chain and describe it.
@@ -610,6 +601,14 @@ mod tests {
         assert_eq!(
             alert_name(rustls::AlertDescription::CertificateRequired),
             "certificate_required"
+        );
+        assert_eq!(
+            alert_name(rustls::AlertDescription::UnknownCA),
+            "unknown_ca"
+        );
+        assert_eq!(
+            alert_name(rustls::AlertDescription::UnknownPSKIdentity),
+            "unknown_psk_identity"
         );
         assert_eq!(protocol_name(rustls::ProtocolVersion::TLSv1_3), "TLSv1.3");
     }
