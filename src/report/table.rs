@@ -66,6 +66,15 @@ fn good(text: impl Into<String>) -> Cell {
     Cell::new(text.into()).fg(Color::Green)
 }
 
+/// Red when `is_bad`, plain otherwise.
+fn flagged(text: impl Into<String>, is_bad: bool) -> Cell {
+    if is_bad {
+        bad(text)
+    } else {
+        Cell::new(text.into())
+    }
+}
+
 fn bad(text: impl Into<String>) -> Cell {
     Cell::new(text.into()).fg(Color::Red)
 }
@@ -268,12 +277,8 @@ fn render_chain(out: &mut String, chain: &ChainFacts, options: &RenderOptions) {
             Cell::new(index),
             Cell::new(subject),
             Cell::new(&cert.issuer),
-            if weak_key { bad(key) } else { Cell::new(key) },
-            if weak_signature {
-                bad(&cert.signature_algorithm)
-            } else {
-                Cell::new(&cert.signature_algorithm)
-            },
+            flagged(key, weak_key),
+            flagged(&cert.signature_algorithm, weak_signature),
             validity_cell,
         ]);
     }
@@ -550,10 +555,10 @@ fn render_enumeration(out: &mut String, facts: &EnumerationFacts, options: &Rend
                 table.add_row(vec![
                     Cell::new(first),
                     Cell::new(order),
-                    if weak { bad(name) } else { Cell::new(name) },
+                    flagged(name, weak),
                     Cell::new(key_exchange),
                     Cell::new(suite.bits),
-                    if weak { bad(notes) } else { Cell::new(notes) },
+                    flagged(notes, weak),
                 ]);
             }
         }
