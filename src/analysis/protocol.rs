@@ -69,16 +69,19 @@ type WeakSuiteRule = (
     fn(&SuiteFacts) -> bool,
 );
 
+/// `VERSION<separator>EVIDENCE` for one version's probe, empty when it was not probed.
+fn protocol_evidence(facts: &EnumerationFacts, version: &str, separator: &str) -> String {
+    facts
+        .protocols
+        .iter()
+        .find(|p| p.version == version)
+        .map(|p| format!("{version}{separator}{}", p.evidence))
+        .unwrap_or_default()
+}
+
 fn enumeration_findings(facts: &EnumerationFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let evidence = |version: &str| {
-        facts
-            .protocols
-            .iter()
-            .find(|p| p.version == version)
-            .map(|p| format!("{version} accepted: {}", p.evidence))
-            .unwrap_or_default()
-    };
+    let evidence = |version: &str| protocol_evidence(facts, version, " accepted: ");
     let legacy = [
         (
             "SSLv2",
@@ -122,12 +125,7 @@ fn enumeration_findings(facts: &EnumerationFacts) -> Vec<Finding> {
             "protocol.no-tls12",
             Severity::High,
             "TLS 1.2 is not accepted: most clients need TLS 1.2 or 1.3",
-            facts
-                .protocols
-                .iter()
-                .find(|p| p.version == "TLSv1.2")
-                .map(|p| format!("TLSv1.2: {}", p.evidence))
-                .unwrap_or_default(),
+            protocol_evidence(facts, "TLSv1.2", ": "),
             modern_protocols(),
         ));
     }
@@ -136,12 +134,7 @@ fn enumeration_findings(facts: &EnumerationFacts) -> Vec<Finding> {
             "protocol.no-tls13",
             Severity::Low,
             "TLS 1.3 is not accepted: it is faster and drops every legacy construction",
-            facts
-                .protocols
-                .iter()
-                .find(|p| p.version == "TLSv1.3")
-                .map(|p| format!("TLSv1.3: {}", p.evidence))
-                .unwrap_or_default(),
+            protocol_evidence(facts, "TLSv1.3", ": "),
             fix(
                 "ssl_protocols TLSv1.2 TLSv1.3; (needs OpenSSL 1.1.1 or later)",
                 "SSLProtocol -all +TLSv1.2 +TLSv1.3 (needs OpenSSL 1.1.1 or later)",
