@@ -1009,11 +1009,54 @@ where
         stderr: fs::read_to_string(&stderr_path).expect("read stderr"),
         args,
     };
+    save_snapshot(&output);
     assert!(
         status.code().is_some(),
         "tlscheck was killed by a signal ({status})\n{output}"
     );
     output
+}
+
+/// With `TLSCHECK_SNAPSHOT_DIR` set, keeps every JSON run as `DIR/<test name>-<n>.json` (with its
+/// arguments beside it), so the facts of two revisions can be compared server by server with
+/// `tests/compare_snapshots.py`. Off by default.
+fn save_snapshot(output: &Output) {
+    thread_local! {
+        // Runs so far in this test (each test runs in a thread of its own).
+        static RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    let Some(dir) = std::env::var_os("TLSCHECK_SNAPSHOT_DIR") else {
+        return;
+    };
+    if !output
+        .args
+        .windows(2)
+        .any(|pair| pair[1] == "json" && (pair[0] == "--format" || pair[0] == "-f"))
+    {
+        return;
+    }
+    let dir = PathBuf::from(dir);
+    fs::create_dir_all(&dir).expect("create the snapshot directory");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .replace("::", "-");
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    let binary = binary.split('-').next().unwrap_or("tests").to_string();
+    let run = RUNS.with(|runs| runs.replace(runs.get() + 1));
+    let stem = dir.join(format!("{binary}-{test}-{run}"));
+    let record = serde_json::json!({
+        "args": output.args,
+        "code": output.code,
+        "stdout": output.stdout,
+    });
+    fs::write(stem.with_extension("json"), record.to_string()).expect("write snapshot");
 }
 
 /// Runs tlscheck with `--format json` and returns the run and its single report.
