@@ -10,11 +10,11 @@ use rcgen::{
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use tlscheck::analysis::certificate::{
-    analyse_chain, findings, hostname_matches, parse_certificate, CertificateError,
-    ExpiryThresholds,
-};
-use tlscheck::model::{ChainFacts, Finding, Severity, TrustFacts};
+use tlscheck::analysis::certificate::{findings, ExpiryThresholds};
+use tlscheck::facts::{ChainFacts, Finding, Severity, TrustFacts};
+use tlscheck::x509::chain::analyse_chain;
+use tlscheck::x509::hostname::hostname_matches;
+use tlscheck::x509::parse::{parse_certificate, CertificateError};
 
 /// 2026-02-01T00:00:00Z: inside every fixture's validity except the expired and future ones.
 const NOW: i64 = 1_769_904_000;

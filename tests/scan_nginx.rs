@@ -233,7 +233,7 @@ fn table_output_for_good_and_misconfigured_nginx() {
 #[derive(Deserialize)]
 struct Document {
     schema_version: u32,
-    reports: Vec<tlscheck::model::HostReport>,
+    reports: Vec<tlscheck::facts::HostReport>,
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn json_report_round_trips_through_model_types() {
     // serde_json::Value silently keeps the last one (so the other tests cannot see it).
     let document: Document = serde_json::from_str(&output.stdout)
         .unwrap_or_else(|error| panic!("output does not match the model types: {error}\n{output}"));
-    assert_eq!(document.schema_version, tlscheck::model::SCHEMA_VERSION);
+    assert_eq!(document.schema_version, tlscheck::facts::SCHEMA_VERSION);
     assert_eq!(document.reports.len(), 1);
     let report = &document.reports[0];
     let https = report
@@ -262,6 +262,6 @@ fn json_report_round_trips_through_model_types() {
     let redirect = report.redirect.ok().expect("redirect facts");
     assert_eq!(
         redirect.verdict,
-        tlscheck::model::RedirectVerdict::HttpsPermanent
+        tlscheck::facts::RedirectVerdict::HttpsPermanent
     );
 }

@@ -1,7 +1,7 @@
 //! HTTP findings: the plain-HTTP to HTTPS redirect and the HSTS header.
 
 use super::{finding, fix};
-use crate::model::{Finding, HostReport, Outcome, RedirectVerdict, Severity};
+use crate::facts::{Finding, HostReport, Outcome, RedirectVerdict, Severity};
 
 /// HSTS max-age below this (180 days, as SSL Labs requires) is too short to protect returning users.
 pub const HSTS_MIN_MAX_AGE: u64 = 180 * 24 * 3600;
@@ -21,7 +21,7 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
         Outcome::Ok(redirect) => {
             let first = redirect.hops.first();
             let last = redirect.hops.last();
-            let describe = |hop: Option<&crate::model::RedirectHop>| {
+            let describe = |hop: Option<&crate::facts::RedirectHop>| {
                 hop.map(|h| {
                     format!(
                         "{} answered {}{}",
@@ -138,7 +138,7 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::*;
+    use crate::facts::*;
     use crate::probe::http::parse_hsts;
 
     fn report(redirect: Outcome<RedirectFacts>, hsts: Option<&str>) -> HostReport {

@@ -5,7 +5,7 @@ pub mod http;
 pub mod protocol;
 pub mod tls;
 
-use crate::model::{Finding, Fix, HostReport, Severity};
+use crate::facts::{Finding, Fix, HostReport, Severity};
 
 pub use certificate::ExpiryThresholds;
 
@@ -50,7 +50,7 @@ pub(crate) fn fix(nginx: &str, apache: &str, python: &str) -> Fix {
 /// A report with nothing probed, for the analysis unit tests to fill in.
 #[cfg(test)]
 pub(crate) fn blank_report() -> HostReport {
-    let target = crate::model::TargetFacts {
+    let target = crate::facts::TargetFacts {
         input: "example.com".into(),
         host: "example.com".into(),
         port: 443,

@@ -2,7 +2,7 @@
 //! Diffie-Hellman parameters, and who picks the suite.
 
 use super::{finding, fix};
-use crate::model::{EnumerationFacts, Finding, Fix, Outcome, Severity, SuiteFacts, VersionSuites};
+use crate::facts::{EnumerationFacts, Finding, Fix, Outcome, Severity, SuiteFacts, VersionSuites};
 
 /// DH primes below this many bits are weak (Logjam; NIST and Mozilla ask for 2048).
 pub const DH_MIN_BITS: u32 = 2048;
@@ -26,7 +26,7 @@ fn modern_ciphers() -> Fix {
     fix(MODERN_CIPHERS.0, MODERN_CIPHERS.1, MODERN_CIPHERS.2)
 }
 
-pub fn findings(report: &crate::model::HostReport) -> Vec<Finding> {
+pub fn findings(report: &crate::facts::HostReport) -> Vec<Finding> {
     match &report.enumeration {
         Outcome::Ok(facts) => enumeration_findings(facts),
         _ => Vec::new(),
@@ -306,7 +306,7 @@ fn enumeration_findings(facts: &EnumerationFacts) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ProtocolFacts;
+    use crate::facts::ProtocolFacts;
 
     fn suite(name: &str, tweak: impl Fn(&mut SuiteFacts)) -> SuiteFacts {
         let mut suite = SuiteFacts {

@@ -2,7 +2,7 @@
 //! signature, and client-certificate (mutual TLS) behaviour.
 
 use super::{finding, fix};
-use crate::model::{Finding, HostReport, Outcome, Severity};
+use crate::facts::{Finding, HostReport, Outcome, Severity};
 
 pub fn findings(report: &HostReport) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -87,7 +87,7 @@ pub fn findings(report: &HostReport) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::*;
+    use crate::facts::*;
 
     fn report(tls: Outcome<ConnectionFacts>, client_auth: Option<ClientAuthFacts>) -> HostReport {
         HostReport {

@@ -18,7 +18,7 @@ use thiserror::Error;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::model::{ConnectionFacts, HttpsResponseFacts};
+use crate::facts::{ConnectionFacts, HttpsResponseFacts};
 use crate::probe::http::{get, header_text, parse_hsts, GetError};
 
 /// The crypto provider every probe uses: aws-lc-rs with every suite and group it has, so we can

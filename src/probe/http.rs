@@ -8,7 +8,7 @@ use http_body_util::Empty;
 use hyper::header::{CONNECTION, HOST, LOCATION, USER_AGENT};
 use hyper_util::rt::TokioIo;
 
-use crate::model::{HstsFacts, RedirectFacts, RedirectHop, RedirectVerdict};
+use crate::facts::{HstsFacts, RedirectFacts, RedirectHop, RedirectVerdict};
 use crate::probe::handshake::connect;
 use crate::target::{Host, Overrides};
 

@@ -4,4 +4,3 @@
 pub mod enumerate;
 pub mod handshake;
 pub mod http;
-pub mod trust;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{RenderOptions, Renderer};
-use crate::model::{HostReport, SCHEMA_VERSION};
+use crate::facts::{HostReport, SCHEMA_VERSION};
 
 pub struct JsonRenderer;
 

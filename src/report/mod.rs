@@ -4,7 +4,7 @@
 pub mod json;
 pub mod table;
 
-use crate::model::{HostReport, Severity};
+use crate::facts::{HostReport, Severity};
 
 /// How a renderer should present the reports.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::{RenderOptions, Renderer};
-use crate::model::{
+use crate::facts::{
     ChainFacts, ClientAuthFacts, EnumerationFacts, HostReport, Outcome, RedirectFacts,
     RedirectVerdict, Severity, SuiteFacts,
 };
@@ -523,7 +523,7 @@ fn render_enumeration(out: &mut String, facts: &EnumerationFacts, options: &Rend
             "Notes",
         ]);
         // Versions with the same suites in the same order share one block.
-        let mut blocks: Vec<(Vec<&str>, &crate::model::VersionSuites)> = Vec::new();
+        let mut blocks: Vec<(Vec<&str>, &crate::facts::VersionSuites)> = Vec::new();
         for version in &facts.cipher_suites {
             let same = blocks.iter_mut().find(|(_, other)| {
                 other.suites == version.suites && other.server_order == version.server_order
@@ -608,7 +608,7 @@ fn suite_notes(suite: &SuiteFacts) -> (String, bool) {
     (notes.join(", "), weak)
 }
 
-fn fix_text(fix: &crate::model::Fix, fix_for: crate::cli::FixFor) -> String {
+fn fix_text(fix: &crate::facts::Fix, fix_for: crate::cli::FixFor) -> String {
     use crate::cli::FixFor;
     match fix_for {
         FixFor::Nginx => fix.nginx.clone(),

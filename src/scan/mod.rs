@@ -3,20 +3,22 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use tokio::sync::Semaphore;
 
 use crate::analysis::{self, ExpiryThresholds};
-use crate::model::{
+use crate::facts::time::{rfc3339, unix_seconds};
+use crate::facts::{
     ChainFacts, ClientAuthFacts, HostReport, HostnameFacts, Outcome, TargetFacts, TrustFacts,
 };
 use crate::probe::enumerate::{enumerate, EnumerationSettings};
 use crate::probe::handshake::{self, HandshakeRecord, HandshakeRequest, HandshakeSettings};
 use crate::probe::http::{follow_redirects, Url};
-use crate::probe::trust::TrustStore;
 use crate::target::{Overrides, Target, DEFAULT_HTTP_PORT};
+use crate::x509::chain::analyse_chain;
+use crate::x509::trust::TrustStore;
 
 /// Everything a scan needs besides the targets.
 #[derive(Clone, Debug)]
@@ -129,7 +131,7 @@ fn failed_report(input: &str, reason: String) -> HostReport {
     };
     HostReport {
         unreachable: Some(reason.clone()),
-        ..HostReport::unscanned(target, rfc3339(SystemTime::now()), &reason)
+        ..HostReport::unscanned(target, rfc3339(unix_seconds(SystemTime::now())), &reason)
     }
 }
 
@@ -155,7 +157,7 @@ pub async fn scan_target(
         addresses: vec![],
         connected_to: None,
     };
-    let mut report = HostReport::unscanned(facts, rfc3339(scanned_at), "not reached");
+    let mut report = HostReport::unscanned(facts, rfc3339(now), "not reached");
 
     let http_future = redirect_probe(target, config);
     let tls_future = tls_probe(
@@ -178,7 +180,7 @@ pub async fn scan_target(
 async fn redirect_probe(
     target: &Target,
     config: &ScanConfig,
-) -> Outcome<crate::model::RedirectFacts> {
+) -> Outcome<crate::facts::RedirectFacts> {
     if config.skip_http {
         return Outcome::Skipped {
             reason: "--no-http".into(),
@@ -452,7 +454,7 @@ fn chain_facts(
         error: trust_error.map(trust_error_text),
     };
     let anchors = config.trust.anchor_subjects();
-    match analysis::certificate::analyse_chain(presented, &anchors, trust.clone(), hostname, now) {
+    match analyse_chain(presented, &anchors, trust.clone(), hostname, now) {
         Ok(facts) => Some(facts),
         Err(error) => Some(ChainFacts {
             certificates: vec![],
@@ -491,11 +493,11 @@ fn trust_error_text(error: &rustls::Error) -> String {
         }
         rustls::Error::InvalidCertificate(E::ExpiredContext { not_after, .. }) => format!(
             "a certificate in the chain expired on {} (the chain has no moment when all its certificates are valid)",
-            rfc3339(UNIX_EPOCH + Duration::from_secs(not_after.as_secs()))
+            rfc3339(i64::try_from(not_after.as_secs()).unwrap_or(i64::MAX))
         ),
         rustls::Error::InvalidCertificate(E::NotValidYetContext { not_before, .. }) => format!(
             "a certificate in the chain is not valid before {} (the chain has no moment when all its certificates are valid)",
-            rfc3339(UNIX_EPOCH + Duration::from_secs(not_before.as_secs()))
+            rfc3339(i64::try_from(not_before.as_secs()).unwrap_or(i64::MAX))
         ),
         rustls::Error::InvalidCertificate(E::Expired) => "a certificate in the chain has expired".into(),
         rustls::Error::InvalidCertificate(E::NotValidYet) => "a certificate in the chain is not valid yet".into(),
@@ -536,29 +538,6 @@ fn distinguished_name(der: &[u8]) -> String {
     }
     wrapped.extend_from_slice(der);
     parse(&wrapped).unwrap_or_else(|| format!("(unparsable name, {} bytes)", der.len()))
-}
-
-fn unix_seconds(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
-/// RFC 3339 UTC timestamp with second precision.
-pub fn rfc3339(time: SystemTime) -> String {
-    let seconds = unix_seconds(time);
-    match time::OffsetDateTime::from_unix_timestamp(seconds) {
-        Ok(moment) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            moment.year(),
-            u8::from(moment.month()),
-            moment.day(),
-            moment.hour(),
-            moment.minute(),
-            moment.second()
-        ),
-        Err(_) => seconds.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod time;
+
 /// Version of the JSON report layout. Bump on any incompatible change to these types.
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -1,10 +1,12 @@
-//! Command-line interface: the clap definitions, and nothing else.
+//! Command-line interface: the clap definitions; [`settings`] turns them into validated settings.
+
+pub mod settings;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::Severity;
+use crate::facts::Severity;
 
 const AFTER_HELP: &str = "\
 Exit codes:

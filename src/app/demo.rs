@@ -25,11 +25,11 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use crate::cli::{DemoArgs, Format};
-use crate::model::Severity;
+use crate::facts::Severity;
 use crate::probe::handshake::{provider, HandshakeSettings};
-use crate::probe::trust::TrustStore;
 use crate::scan::{scan_all, ScanConfig};
 use crate::target::{ConnectTo, Host, Overrides, Target};
+use crate::x509::trust::TrustStore;
 use crate::{analysis, ConfigError, ExitCode, RunOutput};
 
 fn demo_error(context: &str) -> impl Fn(rcgen::Error) -> ConfigError + '_ {
@@ -390,7 +390,7 @@ pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
     mtls.input = "mtls.demo.test (with --client-cert)".into();
     reports.extend(scan_all(vec![mtls], Arc::new(with_client_cert), None).await);
 
-    let options = crate::render_options(&args.output, Severity::High);
+    let options = crate::app::render_options(&args.output, Severity::High);
     let mut stdout = Vec::new();
     if args.output.format == Format::Table {
         stdout.extend_from_slice(PREFACE.as_bytes());

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{oneshot, Semaphore};
 
-use crate::model::{EnumerationFacts, GroupFacts, ProtocolFacts, SuiteFacts, VersionSuites};
+use crate::facts::{EnumerationFacts, GroupFacts, ProtocolFacts, SuiteFacts, VersionSuites};
 use crate::tls::alert;
 use crate::tls::groups::{self, GroupKind};
 use crate::tls::server_messages::{EcParameters, KeyExchangeParameters};

@@ -1,0 +1,388 @@
+//! Certificate facts from DER: subject, issuer, names, validity, key, signature, extensions.
+//!
+//! `self_signed` needs the certificate's signature to verify with its own key. x509-parser's
+//! verifier (aws-lc-rs, `verify-aws`) cannot check every algorithm: not MD5, DSA, Ed448, P-521 or
+//! ECDSA with SHA-512, and not SHA-2 RSA signatures from keys under 2048 bits. For those, a
+//! certificate counts as self-signed when its issuer equals its subject and its authority key
+//! identifier (if any) equals its subject key identifier (if any).
+
+use std::net::IpAddr;
+
+use sha2::{Digest, Sha256};
+use x509_parser::asn1_rs::{Any, FromDer, Integer, Tag};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::error::X509Error;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::oid_registry::{
+    OID_CT_LIST_SCT, OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS, OID_PKIX_ACCESS_DESCRIPTOR_OCSP,
+};
+use x509_parser::public_key::RSAPublicKey;
+use x509_parser::signature_algorithm::RsaSsaPssParams;
+use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
+
+use crate::facts::time::rfc3339;
+use crate::facts::{CertificateFacts, KeyFacts};
+
+/// Why a certificate or chain could not be analysed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    #[error("certificate is not valid DER X.509: {reason}")]
+    Malformed { reason: String },
+    #[error("certificate has {count} unexpected bytes after its DER encoding")]
+    TrailingBytes { count: usize },
+    #[error("the server presented no certificates")]
+    EmptyChain,
+    #[error("certificate {position} of the presented chain (1 is the leaf): {cause}")]
+    InChain {
+        position: usize,
+        cause: Box<CertificateError>,
+    },
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const OID_RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+const OID_ED25519: &str = "1.3.101.112";
+const OID_ED448: &str = "1.3.101.113";
+const OID_DSA: &str = "1.2.840.10040.4.1";
+/// TLS feature extension (RFC 7633); `status_request` (5) in it means "must staple".
+const OID_TLS_FEATURE: &str = "1.3.6.1.5.5.7.1.24";
+const TLS_FEATURE_STATUS_REQUEST: u32 = 5;
+
+/// Parse one DER certificate. `now` is Unix seconds (scan time) for days_left/expired/not_yet_valid.
+pub fn parse_certificate(der: &[u8], now: i64) -> Result<CertificateFacts, CertificateError> {
+    let cert = parse_x509(der)?;
+    Ok(certificate_facts(&cert, der, now))
+}
+
+pub(crate) fn parse_x509(der: &[u8]) -> Result<X509Certificate<'_>, CertificateError> {
+    let (rest, cert) = X509Certificate::from_der(der).map_err(|error| {
+        let reason = match error {
+            x509_parser::nom::Err::Incomplete(_) => "truncated input".to_string(),
+            x509_parser::nom::Err::Error(error) | x509_parser::nom::Err::Failure(error) => {
+                error.to_string()
+            }
+        };
+        CertificateError::Malformed { reason }
+    })?;
+    if !rest.is_empty() {
+        return Err(CertificateError::TrailingBytes { count: rest.len() });
+    }
+    Ok(cert)
+}
+
+pub(crate) fn certificate_facts(
+    cert: &X509Certificate<'_>,
+    der: &[u8],
+    now: i64,
+) -> CertificateFacts {
+    let mut dns_names = Vec::new();
+    let mut ip_addresses = Vec::new();
+    let mut ocsp_urls = Vec::new();
+    let mut ca_issuer_urls = Vec::new();
+    let mut sct_count = 0;
+    let mut must_staple = false;
+    for extension in cert.extensions() {
+        match extension.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                for name in &san.general_names {
+                    match name {
+                        GeneralName::DNSName(dns) => dns_names.push(dns.to_string()),
+                        GeneralName::IPAddress(bytes) => {
+                            if let Some(ip) = ip_from_bytes(bytes) {
+                                ip_addresses.push(ip.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ParsedExtension::AuthorityInfoAccess(aia) => {
+                for access in aia.iter() {
+                    let GeneralName::URI(uri) = access.access_location else {
+                        continue;
+                    };
+                    if access.access_method == OID_PKIX_ACCESS_DESCRIPTOR_OCSP {
+                        ocsp_urls.push(uri.to_string());
+                    } else if access.access_method == OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS {
+                        ca_issuer_urls.push(uri.to_string());
+                    }
+                }
+            }
+            ParsedExtension::SCT(scts) if extension.oid == OID_CT_LIST_SCT => {
+                sct_count += scts.len();
+            }
+            _ if extension.oid.to_id_string() == OID_TLS_FEATURE => {
+                must_staple |= tls_features(extension.value).contains(&TLS_FEATURE_STATUS_REQUEST);
+            }
+            _ => {}
+        }
+    }
+
+    let validity = cert.validity();
+    let not_before = validity.not_before.timestamp();
+    let not_after = validity.not_after.timestamp();
+    let (signature_algorithm, signature_hash) = signature_names(&cert.signature_algorithm);
+    let key = key_facts(cert.public_key());
+
+    CertificateFacts {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        common_name: cert
+            .subject()
+            .iter_common_name()
+            .next()
+            .and_then(|cn| cn.as_str().ok())
+            .map(str::to_string),
+        dns_names,
+        ip_addresses,
+        serial: serial_hex(cert.raw_serial()),
+        not_before: rfc3339(not_before),
+        not_after: rfc3339(not_after),
+        days_left: (not_after - now).div_euclid(SECONDS_PER_DAY),
+        expired: now > not_after,
+        not_yet_valid: now < not_before,
+        self_signed: is_self_signed(cert, &key),
+        key,
+        signature_algorithm,
+        signature_hash,
+        is_ca: cert.is_ca(),
+        sha256_fingerprint: colon_hex(&Sha256::digest(cert.as_raw())),
+        ocsp_urls,
+        ca_issuer_urls,
+        sct_count,
+        must_staple,
+        pem: pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec())),
+    }
+}
+
+fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
+    match bytes.len() {
+        4 => <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from),
+        16 => <[u8; 16]>::try_from(bytes).ok().map(IpAddr::from),
+        _ => None,
+    }
+}
+
+/// The feature numbers in a TLS feature extension (`SEQUENCE OF INTEGER`); empty when malformed.
+fn tls_features(value: &[u8]) -> Vec<u32> {
+    <Vec<u32>>::from_der(value)
+        .map(|(_, features)| features)
+        .unwrap_or_default()
+}
+
+/// Issuer equals subject and the signature verifies with the certificate's own key; see the module
+/// documentation for the algorithms where a key-identifier match stands in for the signature check.
+fn is_self_signed(cert: &X509Certificate<'_>, key: &KeyFacts) -> bool {
+    if cert.issuer().as_raw() != cert.subject().as_raw() {
+        return false;
+    }
+    match cert.verify_signature(None) {
+        Ok(()) => true,
+        Err(X509Error::SignatureUnsupportedAlgorithm) => key_identifiers_match(cert),
+        // ring refuses SHA-2 RSA signatures from keys outside 2048..=8192 bits (only its SHA-1
+        // verifier takes 1024-bit keys), and reports that as a failed verification.
+        Err(X509Error::SignatureVerificationError)
+            if key.algorithm == "RSA" && !(2048..=8192).contains(&key.bits) =>
+        {
+            key_identifiers_match(cert)
+        }
+        Err(_) => false,
+    }
+}
+
+/// The authority key identifier, when present, equals the subject key identifier, when present.
+fn key_identifiers_match(cert: &X509Certificate<'_>) -> bool {
+    let mut subject_key = None;
+    let mut authority_key = None;
+    for extension in cert.extensions() {
+        match extension.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => subject_key = Some(id.0),
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                authority_key = aki.key_identifier.as_ref().map(|id| id.0)
+            }
+            _ => {}
+        }
+    }
+    match (subject_key, authority_key) {
+        (Some(subject), Some(authority)) => subject == authority,
+        _ => true,
+    }
+}
+
+fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
+    let oid = spki.algorithm.algorithm.to_id_string();
+    let key_bytes: &[u8] = &spki.subject_public_key.data;
+    let facts = |algorithm: &str, bits: u32, curve: Option<String>| KeyFacts {
+        algorithm: algorithm.to_string(),
+        bits,
+        curve,
+    };
+    match oid.as_str() {
+        OID_RSA_ENCRYPTION | OID_RSASSA_PSS => {
+            let bits = RSAPublicKey::from_der(key_bytes)
+                .map(|(_, key)| bit_length(key.modulus))
+                .unwrap_or(0);
+            facts("RSA", bits, None)
+        }
+        OID_EC_PUBLIC_KEY => {
+            let curve_oid = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|parameters| parameters.as_oid().ok())
+                .map(|oid| oid.to_id_string());
+            match curve_oid.as_deref().and_then(named_curve) {
+                Some((name, bits)) => facts("EC", bits, Some(name.to_string())),
+                None => {
+                    // Unknown curve: half the uncompressed point (0x04 || X || Y) is one coordinate.
+                    let bits = key_bytes.len().saturating_sub(1) / 2 * 8;
+                    facts("EC", u32::try_from(bits).unwrap_or(0), curve_oid)
+                }
+            }
+        }
+        OID_ED25519 => facts("Ed25519", 256, None),
+        OID_ED448 => facts("Ed448", 456, None),
+        OID_DSA => facts("DSA", dsa_bits(spki), None),
+        _ => facts(&oid, 0, None),
+    }
+}
+
+fn named_curve(oid: &str) -> Option<(&'static str, u32)> {
+    Some(match oid {
+        "1.2.840.10045.3.1.7" => ("P-256", 256),
+        "1.3.132.0.34" => ("P-384", 384),
+        "1.3.132.0.35" => ("P-521", 521),
+        "1.3.132.0.33" => ("P-224", 224),
+        "1.2.840.10045.3.1.1" => ("P-192", 192),
+        "1.3.132.0.10" => ("secp256k1", 256),
+        "1.3.36.3.3.2.8.1.1.7" => ("brainpoolP256r1", 256),
+        "1.3.36.3.3.2.8.1.1.11" => ("brainpoolP384r1", 384),
+        "1.3.36.3.3.2.8.1.1.13" => ("brainpoolP512r1", 512),
+        _ => return None,
+    })
+}
+
+/// The size of the prime `p` from the DSA domain parameters (`SEQUENCE { p, q, g }`), or of the
+/// public value when the parameters are inherited from the issuer.
+fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> u32 {
+    let from_parameters = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .filter(|parameters| parameters.tag() == Tag::Sequence)
+        .and_then(|parameters| Integer::from_der(parameters.data).ok())
+        .map(|(_, p)| bit_length(p.as_ref()));
+    from_parameters.unwrap_or_else(|| {
+        Integer::from_der(&spki.subject_public_key.data)
+            .map(|(_, y)| bit_length(y.as_ref()))
+            .unwrap_or(0)
+    })
+}
+
+/// Number of significant bits in a big-endian unsigned integer (leading zero bytes ignored).
+pub fn bit_length(bytes: &[u8]) -> u32 {
+    let start = bytes
+        .iter()
+        .position(|byte| *byte != 0)
+        .unwrap_or(bytes.len());
+    let Some((first, rest)) = bytes.get(start..).and_then(<[u8]>::split_first) else {
+        return 0;
+    };
+    let rest_bits = u32::try_from(rest.len()).map_or(u32::MAX, |len| len.saturating_mul(8));
+    rest_bits.saturating_add(8 - first.leading_zeros())
+}
+
+/// Friendly name of the signature algorithm (OpenSSL's spelling) and the hash it uses.
+fn signature_names(algorithm: &AlgorithmIdentifier<'_>) -> (String, Option<String>) {
+    let oid = algorithm.algorithm.to_id_string();
+    let (name, hash) = match oid.as_str() {
+        "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", "MD2"),
+        "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", "MD5"),
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => ("sha1WithRSAEncryption", "SHA-1"),
+        "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", "SHA-224"),
+        "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", "SHA-256"),
+        "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", "SHA-384"),
+        "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", "SHA-512"),
+        OID_RSASSA_PSS => return ("RSASSA-PSS".to_string(), pss_hash(algorithm)),
+        "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", "SHA-1"),
+        "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", "SHA-224"),
+        "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", "SHA-256"),
+        "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", "SHA-384"),
+        "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", "SHA-512"),
+        "1.2.840.10040.4.3" => ("dsa-with-SHA1", "SHA-1"),
+        "2.16.840.1.101.3.4.3.1" => ("dsa_with_SHA224", "SHA-224"),
+        "2.16.840.1.101.3.4.3.2" => ("dsa_with_SHA256", "SHA-256"),
+        OID_ED25519 => return ("ED25519".to_string(), None),
+        OID_ED448 => return ("ED448".to_string(), None),
+        _ => return (oid, None),
+    };
+    (name.to_string(), Some(hash.to_string()))
+}
+
+/// The hash named in RSASSA-PSS parameters (SHA-1 when they leave it out, per RFC 4055).
+fn pss_hash(algorithm: &AlgorithmIdentifier<'_>) -> Option<String> {
+    let parameters: &Any<'_> = algorithm.parameters.as_ref()?;
+    let parameters = RsaSsaPssParams::try_from(parameters).ok()?;
+    let name = match parameters.hash_algorithm_oid().to_id_string().as_str() {
+        "1.3.14.3.2.26" => "SHA-1",
+        "2.16.840.1.101.3.4.2.4" => "SHA-224",
+        "2.16.840.1.101.3.4.2.1" => "SHA-256",
+        "2.16.840.1.101.3.4.2.2" => "SHA-384",
+        "2.16.840.1.101.3.4.2.3" => "SHA-512",
+        _ => return None,
+    };
+    Some(name.to_string())
+}
+
+/// Serial number as colon-separated upper-case hex, without the sign byte DER adds when the top
+/// bit is set (so it reads like `openssl x509 -serial`).
+fn serial_hex(raw: &[u8]) -> String {
+    let unsigned = match raw {
+        [0, rest @ ..] if rest.first().is_some_and(|next| next & 0x80 != 0) => rest,
+        _ => raw,
+    };
+    colon_hex(unsigned)
+}
+
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_drops_only_the_der_sign_byte() {
+        assert_eq!(serial_hex(&[0x00, 0x9F, 0x3A]), "9F:3A");
+        assert_eq!(serial_hex(&[0x04, 0x01]), "04:01");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[0x00, 0x7F]), "00:7F");
+    }
+
+    #[test]
+    fn bit_length_ignores_leading_zero_bytes() {
+        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_length(&[0x01, 0xFF]), 9);
+        assert_eq!(bit_length(&[0x00, 0x00]), 0);
+        assert_eq!(bit_length(&[]), 0);
+    }
+
+    #[test]
+    fn rejects_bytes_that_are_not_a_certificate() {
+        assert!(matches!(
+            parse_certificate(b"not a certificate", 0),
+            Err(CertificateError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_certificate(&[], 0),
+            Err(CertificateError::Malformed { .. })
+        ));
+    }
+}
