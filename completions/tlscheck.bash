@@ -41,7 +41,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --warn-days --crit-days --fail-on --quick --max-connections --concurrency --help --version demo completions help"
+            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --quick --max-connections --concurrency --help --version demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -96,6 +96,10 @@ _tlscheck() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

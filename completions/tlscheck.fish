@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= warn-days= crit-days= fail-on= quick max-connections= concurrency= h/help V/version
+    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -25,7 +25,7 @@ function __fish_tlscheck_using_subcommand
 end
 
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
-json\t'One JSON document (see src/report/report.schema.json)'"
+json\t'One JSON document (see src/report/wire/report.schema.json)'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -43,6 +43,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-cert -d 'Clien
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Private key (PEM) of --client-cert' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole; what is not measured by then is reported as such' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe' -r -f -a "info\t''
@@ -50,7 +51,7 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server while enumerating' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)'
@@ -60,7 +61,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start loca
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
-json\t'One JSON document (see src/report/report.schema.json)'"
+json\t'One JSON document (see src/report/wire/report.schema.json)'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

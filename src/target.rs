@@ -1,13 +1,12 @@
-//! Targets: parsing what the user typed and resolving it to socket addresses.
+//! Targets: parsing what the user typed (pure), the one URL type, and the `--connect-to` /
+//! `--resolve` overrides (curl's syntax) that map a name to an address before DNS.
 //!
 //! Accepted forms: `host`, `host:port`, `https://host[:port][/path]`, `http://host[:port][/path]`,
 //! IPv4 `a.b.c.d[:port]`, IPv6 `[addr][:port]` or a bare IPv6 address. The HTTPS port defaults to
-//! 443. A name is mapped to an address by `--connect-to`/`--resolve` overrides first (curl's
-//! syntax), then by the system resolver.
+//! 443. Resolving is a probe (`probe::dns`).
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+use std::net::IpAddr;
 
 use thiserror::Error;
 
@@ -24,10 +23,6 @@ pub enum TargetError {
     ConnectTo { input: String, reason: String },
     #[error("invalid --resolve '{input}': {reason} (expected HOST:PORT:ADDR)")]
     Resolve { input: String, reason: String },
-    #[error("cannot resolve '{host}': {reason}")]
-    Lookup { host: String, reason: String },
-    #[error("cannot resolve '{host}': timed out after {seconds:.1}s")]
-    LookupTimeout { host: String, seconds: f64 },
 }
 
 /// The host part of a target.
@@ -48,7 +43,8 @@ impl fmt::Display for Host {
 }
 
 impl Host {
-    /// Parse a host name or IP literal (IPv6 with or without brackets).
+    /// Parse a host name or IP literal (IPv6 with or without brackets). An internationalised
+    /// name is converted to its ASCII form (IDNA, `bücher.example` to `xn--bcher-kva.example`).
     pub fn parse(text: &str) -> Result<Host, String> {
         let unbracketed = text
             .strip_prefix('[')
@@ -60,6 +56,20 @@ impl Host {
         if unbracketed.len() != text.len() {
             return Err(format!("'{unbracketed}' is not an IPv6 address"));
         }
+        let ascii;
+        let text = if text.is_ascii() {
+            text
+        } else {
+            ascii = match url::Host::parse(text) {
+                Ok(url::Host::Domain(domain)) => domain,
+                _ => {
+                    return Err(format!(
+                        "'{text}' is not a valid internationalised host name"
+                    ))
+                }
+            };
+            ascii.as_str()
+        };
         let name = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
         if name.is_empty() {
             return Err("the host is empty".into());
@@ -67,7 +77,14 @@ impl Host {
         if name.len() > 253 {
             return Err("the host name is longer than 253 characters".into());
         }
-        for label in name.split('.') {
+        let labels: Vec<&str> = name.split('.').collect();
+        if labels
+            .iter()
+            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!("'{name}' is not a valid IPv4 address"));
+        }
+        for label in labels {
             if label.is_empty() {
                 return Err(format!("'{text}' has an empty label"));
             }
@@ -78,7 +95,10 @@ impl Host {
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
             {
-                return Err(format!("'{bad}' is not allowed in a host name"));
+                return Err(format!(
+                    "'{}' is not allowed in a host name",
+                    bad.escape_default()
+                ));
             }
             if label.starts_with('-') || label.ends_with('-') {
                 return Err(format!("label '{label}' starts or ends with '-'"));
@@ -93,6 +113,106 @@ impl Host {
             Host::Ip(IpAddr::V6(ip)) => format!("[{ip}]"),
             other => other.to_string(),
         }
+    }
+}
+
+/// An absolute http(s) URL, split into the parts tlscheck needs. The one URL parser: targets
+/// and `Location` headers both go through [`Url::parse`] (the WHATWG rules of the `url` crate,
+/// then [`Host::parse`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url {
+    pub https: bool,
+    pub host: Host,
+    pub port: u16,
+    /// Path and query, starting with `/`.
+    pub path: String,
+}
+
+impl Url {
+    /// Parse an absolute `http://` or `https://` URL; the reason when it is not one.
+    pub fn parse(text: &str) -> Result<Url, String> {
+        let parsed = url::Url::parse(text.trim()).map_err(|error| error.to_string())?;
+        Url::from_parsed(&parsed)
+    }
+
+    fn from_parsed(parsed: &url::Url) -> Result<Url, String> {
+        let https = match parsed.scheme() {
+            "https" => true,
+            "http" => false,
+            other => {
+                return Err(format!(
+                    "scheme '{other}' is not supported (use https:// or http://)"
+                ))
+            }
+        };
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err("user info ('user@') is not supported".into());
+        }
+        let host = match parsed.host() {
+            Some(url::Host::Domain(domain)) => Host::parse(domain)?,
+            Some(url::Host::Ipv4(ip)) => Host::Ip(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Host::Ip(IpAddr::V6(ip)),
+            None => return Err("the host is empty".into()),
+        };
+        let port = parsed
+            .port_or_known_default()
+            .unwrap_or(if https { 443 } else { 80 });
+        if port == 0 {
+            return Err("port 0 is not a valid port".into());
+        }
+        let mut path = parsed.path().to_string();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        if let Some(query) = parsed.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        Ok(Url {
+            https,
+            host,
+            port,
+            path,
+        })
+    }
+
+    pub fn scheme(&self) -> &'static str {
+        if self.https {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    fn default_port(&self) -> u16 {
+        if self.https {
+            DEFAULT_HTTPS_PORT
+        } else {
+            DEFAULT_HTTP_PORT
+        }
+    }
+
+    /// `host` or `host:port` when the port is not the scheme's default.
+    pub fn authority(&self) -> String {
+        if self.port == self.default_port() {
+            self.host.authority()
+        } else {
+            format!("{}:{}", self.host.authority(), self.port)
+        }
+    }
+
+    /// Resolve a `Location` header against this URL as a browser does; none when it does not
+    /// lead to an http(s) URL (`javascript:`, `mailto:`, garbage).
+    pub fn join(&self, location: &str) -> Option<Url> {
+        let base = url::Url::parse(&self.to_string()).ok()?;
+        let joined = base.join(location.trim()).ok()?;
+        Url::from_parsed(&joined).ok()
+    }
+}
+
+impl std::fmt::Display for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}{}", self.scheme(), self.authority(), self.path)
     }
 }
 
@@ -138,25 +258,35 @@ impl Target {
         if authority.contains('@') {
             return Err(invalid("user info ('user@') is not supported".into()));
         }
-        let path = match path.split('#').next().unwrap_or("") {
-            "" => "/".to_string(),
-            p if p.starts_with('/') => p.to_string(),
-            p => format!("/{p}"),
-        };
+        // Check the host and port first, for errors that say what is wrong with them.
         let (host_text, port) = split_host_port(authority).map_err(invalid)?;
         let host = Host::parse(host_text).map_err(invalid)?;
-        let (port, http_port) = match (scheme.as_deref(), port) {
-            (Some("http"), Some(port)) => (DEFAULT_HTTPS_PORT, Some(port)),
+        let scheme = scheme.unwrap_or_else(|| "https".to_string());
+        let authority = match port {
+            Some(port) => format!("{}:{port}", host.authority()),
+            None => host.authority(),
+        };
+        let url = Url::parse(&format!("{scheme}://{authority}{path}")).map_err(invalid)?;
+        let (port, http_port) = match (url.https, port) {
+            (false, Some(port)) => (DEFAULT_HTTPS_PORT, Some(port)),
             (_, Some(port)) => (port, None),
             (_, None) => (DEFAULT_HTTPS_PORT, None),
         };
         Ok(Target {
             input: input.to_string(),
-            host,
+            host: url.host,
             port,
             http_port,
-            path,
+            path: url.path,
         })
+    }
+
+    /// `host` or `host:port` (when the port is not 443), for the `Host` header and URLs.
+    pub fn authority(&self) -> String {
+        match self.port {
+            DEFAULT_HTTPS_PORT => self.host.authority(),
+            port => format!("{}:{port}", self.host.authority()),
+        }
     }
 
     /// The name for SNI and certificate checks: the host name, or none for IP literals.
@@ -321,47 +451,6 @@ impl Overrides {
             None => (host.clone(), port),
         }
     }
-
-    /// Resolve `host:port` to socket addresses, honouring the overrides, bounded by `timeout`.
-    pub async fn resolve(
-        &self,
-        host: &Host,
-        port: u16,
-        timeout: Duration,
-    ) -> Result<Vec<SocketAddr>, TargetError> {
-        let (host, port) = self.apply(host, port);
-        match host {
-            Host::Ip(ip) => Ok(vec![SocketAddr::new(ip, port)]),
-            Host::Name(name) => {
-                let lookup = tokio::net::lookup_host((name.clone(), port));
-                match tokio::time::timeout(timeout, lookup).await {
-                    Err(_) => Err(TargetError::LookupTimeout {
-                        host: name,
-                        seconds: timeout.as_secs_f64(),
-                    }),
-                    Ok(Err(error)) => Err(TargetError::Lookup {
-                        host: name,
-                        reason: error.to_string(),
-                    }),
-                    Ok(Ok(addresses)) => {
-                        let mut addresses: Vec<SocketAddr> = addresses.collect();
-                        // Prefer IPv4 first, like most clients' happy-eyeballs outcome on
-                        // dual-stack hosts; keep the resolver's order otherwise.
-                        addresses.sort_by_key(|a| a.is_ipv6());
-                        addresses.dedup();
-                        if addresses.is_empty() {
-                            Err(TargetError::Lookup {
-                                host: name,
-                                reason: "no addresses".into(),
-                            })
-                        } else {
-                            Ok(addresses)
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -473,19 +562,48 @@ mod tests {
             .contains("'localhost' is not an IP address"));
     }
 
-    #[tokio::test]
-    async fn resolves_overrides_without_dns() {
-        let overrides = Overrides {
-            rules: vec![ConnectTo::parse_resolve("nowhere.invalid:443:127.0.0.9").unwrap()],
-        };
-        let addresses = overrides
-            .resolve(
-                &Host::Name("nowhere.invalid".into()),
-                443,
-                Duration::from_secs(1),
-            )
-            .await
-            .unwrap();
-        assert_eq!(addresses, vec!["127.0.0.9:443".parse().unwrap()]);
+    #[test]
+    fn urls_join_locations_like_a_browser() {
+        let base = Url::parse("http://example.com/a/b?x=1").unwrap();
+        for (location, expected) in [
+            ("https://example.com/", Some("https://example.com/")),
+            ("//www.example.com/z", Some("http://www.example.com/z")),
+            ("/root", Some("http://example.com/root")),
+            ("c", Some("http://example.com/a/c")),
+            ("javascript:alert(1)", None),
+            ("mailto:a@example.com", None),
+        ] {
+            assert_eq!(
+                base.join(location).map(|url| url.to_string()).as_deref(),
+                expected,
+                "{location}"
+            );
+        }
+        // A backslash is a slash in http(s) URLs, as browsers read them.
+        assert_eq!(
+            base.join("\\\\10.11.12.13/x").unwrap().to_string(),
+            "http://10.11.12.13/x"
+        );
+    }
+
+    #[test]
+    fn urls_parse_ports_and_ipv6() {
+        let url = Url::parse("https://[::1]:8443/x").unwrap();
+        assert_eq!(url.port, 8443);
+        assert_eq!(url.authority(), "[::1]:8443");
+        let url = Url::parse("HTTPS://Example.COM").unwrap();
+        assert_eq!(url.to_string(), "https://example.com/");
+        assert!(Url::parse("ftp://example.com/").is_err());
+        assert!(Url::parse("http://example.com:99999/").is_err());
+    }
+
+    #[test]
+    fn internationalised_names_become_ascii_and_bad_ipv4_is_refused() {
+        assert_eq!(
+            parse("bücher.example").host,
+            Host::Name("xn--bcher-kva.example".into())
+        );
+        let error = Target::parse("999.1.1.1").unwrap_err().to_string();
+        assert!(error.contains("not a valid IPv4 address"), "{error}");
     }
 }

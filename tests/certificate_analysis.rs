@@ -10,8 +10,11 @@ use rcgen::{
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use tlscheck::analysis::certificate::{findings, ExpiryThresholds};
-use tlscheck::facts::{ChainFacts, Finding, Severity, TrustFacts};
+use tlscheck::analysis::certificate::findings;
+use tlscheck::analysis::{ExpiryThresholds, Finding, Severity};
+use tlscheck::facts::time::rfc3339;
+use tlscheck::facts::CertificateFailure;
+use tlscheck::facts::{ChainFacts, TrustFacts};
 use tlscheck::x509::chain::analyse_chain;
 use tlscheck::x509::hostname::hostname_matches;
 use tlscheck::x509::parse::{parse_certificate, CertificateError};
@@ -62,15 +65,15 @@ fn trusted() -> TrustFacts {
     TrustFacts {
         trusted: true,
         store: "webpki-roots + --ca-file".to_string(),
-        error: None,
+        failure: None,
     }
 }
 
-fn untrusted(error: &str) -> TrustFacts {
+fn untrusted(failure: CertificateFailure) -> TrustFacts {
     TrustFacts {
         trusted: false,
         store: "webpki-roots".to_string(),
-        error: Some(error.to_string()),
+        failure: Some(failure),
     }
 }
 
@@ -102,7 +105,7 @@ fn good_chain(now: i64) -> ChainFacts {
 fn find<'a>(found: &'a [Finding], id: &str) -> &'a Finding {
     found
         .iter()
-        .find(|finding| finding.id == id)
+        .find(|finding| finding.id.as_str() == id)
         .unwrap_or_else(|| panic!("no {id} finding in {:?}", ids(found)))
 }
 
@@ -149,16 +152,19 @@ fn parses_every_field_of_the_ec_leaf() {
     assert_eq!(facts.dns_names, ["www.example.test", "example.test"]);
     assert_eq!(facts.ip_addresses, ["127.0.0.1", "::1"]);
     assert_eq!(facts.serial, "9F:3A:5B:7C:1D:2E");
-    assert_eq!(facts.not_before, "2026-01-01T00:00:00Z");
-    assert_eq!(facts.not_after, "2026-04-01T00:00:00Z");
+    assert_eq!(rfc3339(facts.not_before), "2026-01-01T00:00:00Z");
+    assert_eq!(rfc3339(facts.not_after), "2026-04-01T00:00:00Z");
     assert_eq!(facts.days_left, 59);
     assert!(!facts.expired);
     assert!(!facts.not_yet_valid);
-    assert_eq!(facts.key.algorithm, "EC");
+    assert_eq!(facts.key.algorithm.name(), "EC");
     assert_eq!(facts.key.bits, 256);
     assert_eq!(facts.key.curve.as_deref(), Some("P-256"));
     assert_eq!(facts.signature_algorithm, "ecdsa-with-SHA256");
-    assert_eq!(facts.signature_hash.as_deref(), Some("SHA-256"));
+    assert_eq!(
+        facts.signature_hash.map(|hash| hash.name()),
+        Some("SHA-256")
+    );
     assert!(!facts.is_ca);
     assert!(!facts.self_signed);
     assert_eq!(facts.sha256_fingerprint, openssl_fingerprint("ec-leaf"));
@@ -206,11 +212,11 @@ fn parses_the_howto_rsa1024_sha1_ca_as_self_signed() {
         "C=US, ST=State, L=City, O=Howto Org, CN=Howto Test CA"
     );
     assert_eq!(ca.issuer, ca.subject);
-    assert_eq!(ca.key.algorithm, "RSA");
+    assert_eq!(ca.key.algorithm.name(), "RSA");
     assert_eq!(ca.key.bits, 1024);
     assert_eq!(ca.key.curve, None);
     assert_eq!(ca.signature_algorithm, "sha1WithRSAEncryption");
-    assert_eq!(ca.signature_hash.as_deref(), Some("SHA-1"));
+    assert_eq!(ca.signature_hash.map(|hash| hash.name()), Some("SHA-1"));
     assert_eq!(ca.serial, "01");
     assert!(ca.is_ca);
     assert!(ca.self_signed);
@@ -266,11 +272,11 @@ fn names_keys_and_signature_algorithms_of_each_type() {
     ];
     for (name, algorithm, bits, curve, signature, hash) in cases {
         let facts = parse_certificate(&fixture(name), NOW).expect("parsed");
-        assert_eq!(facts.key.algorithm, algorithm, "{name}");
+        assert_eq!(facts.key.algorithm.name(), algorithm, "{name}");
         assert_eq!(facts.key.bits, bits, "{name}");
         assert_eq!(facts.key.curve.as_deref(), curve, "{name}");
         assert_eq!(facts.signature_algorithm, signature, "{name}");
-        assert_eq!(facts.signature_hash.as_deref(), hash, "{name}");
+        assert_eq!(facts.signature_hash.map(|hash| hash.name()), hash, "{name}");
         assert_eq!(
             facts.sha256_fingerprint,
             openssl_fingerprint(name),
@@ -410,7 +416,7 @@ fn leaf_without_its_intermediate_is_incomplete() {
     let chain = chain_of(
         &["ec-leaf"],
         &["ec-root"],
-        untrusted("invalid peer certificate: UnknownIssuer"),
+        untrusted(CertificateFailure::UnknownIssuer),
         "www.example.test",
         NOW,
     );
@@ -443,7 +449,7 @@ fn intermediate_whose_issuer_is_neither_sent_nor_an_anchor_is_incomplete() {
     let chain = chain_of(
         &["ec-leaf", "ec-intermediate"],
         &["howto-ca"],
-        untrusted("invalid peer certificate: UnknownIssuer"),
+        untrusted(CertificateFailure::UnknownIssuer),
         "www.example.test",
         NOW,
     );
@@ -580,14 +586,14 @@ fn expired_leaf_is_critical() {
     let chain = chain_of(
         &["expired-leaf", "ec-intermediate"],
         &["ec-root"],
-        untrusted("invalid peer certificate: Expired"),
+        untrusted(CertificateFailure::Expired { not_after: None }),
         "expired.example.test",
         NOW,
     );
     let found = findings(&chain, ExpiryThresholds::default());
     let expired = find(&found, "cert.expired");
     assert_eq!(expired.severity, Severity::Critical);
-    assert_eq!(expired.title, "The leaf certificate has expired");
+    assert_eq!(expired.title(), "A certificate in the chain has expired");
     assert_eq!(
         expired.evidence,
         "leaf \"CN=expired.example.test\" expired on 2025-01-01T00:00:00Z (396 days ago)"
@@ -612,7 +618,6 @@ fn expired_intermediate_and_leaf_share_one_finding() {
         analyse_chain(&presented, &anchors, trusted(), "x.example.test", NOW).expect("analysed");
     let found = findings(&chain, ExpiryThresholds::default());
     let expired = find(&found, "cert.expired");
-    assert_eq!(expired.title, "An intermediate certificate has expired");
     assert_eq!(
         expired.evidence,
         "intermediate \"CN=Expired Intermediate\" expired on 2025-06-01T00:00:00Z (245 days ago)"
@@ -623,12 +628,14 @@ fn expired_intermediate_and_leaf_share_one_finding() {
     let chain =
         analyse_chain(&presented, &anchors, trusted(), "x.example.test", later).expect("analysed");
     let found = findings(&chain, ExpiryThresholds::default());
-    assert_eq!(found.iter().filter(|f| f.id == "cert.expired").count(), 1);
-    let expired = find(&found, "cert.expired");
     assert_eq!(
-        expired.title,
-        "The leaf and intermediate certificates have expired"
+        found
+            .iter()
+            .filter(|f| f.id.as_str() == "cert.expired")
+            .count(),
+        1
     );
+    let expired = find(&found, "cert.expired");
     assert!(expired.evidence.contains("leaf \"CN=x.example.test\""));
     assert!(expired
         .evidence
@@ -651,7 +658,7 @@ fn expires_soon_is_high_within_crit_days_and_medium_within_warn_days() {
     let seven = at(7);
     let soon = find(&seven, "cert.expires-soon");
     assert_eq!(soon.severity, Severity::High);
-    assert_eq!(soon.title, "The leaf certificate expires soon");
+    assert_eq!(soon.title(), "A certificate in the chain expires soon");
     assert_eq!(
         soon.evidence,
         "leaf \"CN=www.example.test\" expires on 2026-04-01T00:00:00Z, in 7 days (high at <= 7 days, medium at <= 30)"
@@ -669,7 +676,7 @@ fn not_yet_valid_leaf_is_critical() {
     let chain = chain_of(
         &["not-yet-valid-leaf", "ec-intermediate"],
         &["ec-root"],
-        untrusted("invalid peer certificate: NotValidYet"),
+        untrusted(CertificateFailure::NotValidYet { not_before: None }),
         "future.example.test",
         NOW,
     );
@@ -688,9 +695,7 @@ fn hostname_mismatch_lists_what_the_certificate_covers() {
     let chain = chain_of(
         &["ec-leaf", "ec-intermediate"],
         &["ec-root"],
-        untrusted(
-            "invalid peer certificate: certificate not valid for name \"other.example.test\"",
-        ),
+        trusted(),
         "other.example.test",
         NOW,
     );
@@ -713,7 +718,7 @@ fn name_only_in_the_common_name_does_not_match() {
     let chain = chain_of(
         &["howto-leaf", "howto-ca"],
         &["howto-ca"],
-        untrusted("invalid peer certificate: certificate not valid for name \"www.howto.test\""),
+        trusted(),
         "www.howto.test",
         NOW,
     );
@@ -732,7 +737,7 @@ fn untrusted_self_signed_leaf_is_high_and_not_also_untrusted() {
     let chain = chain_of(
         &["howto-selfsigned"],
         &[],
-        untrusted("invalid peer certificate: UnknownIssuer"),
+        untrusted(CertificateFailure::UnknownIssuer),
         "localhost",
         NOW,
     );
@@ -741,7 +746,9 @@ fn untrusted_self_signed_leaf_is_high_and_not_also_untrusted() {
     let self_signed = find(&found, "cert.self-signed");
     assert_eq!(self_signed.severity, Severity::High);
     assert!(self_signed.evidence.contains("leaf \"CN=localhost\""));
-    assert!(self_signed.evidence.contains("UnknownIssuer"));
+    assert!(self_signed
+        .evidence
+        .contains("issued by a CA that is not in the trust store"));
     assert!(!ids(&found).contains(&"cert.untrusted"));
 }
 
@@ -769,16 +776,16 @@ fn untrusted_chain_carries_the_verifier_error() {
     let chain = chain_of(
         &["ec-leaf", "ec-intermediate"],
         &["ec-root"],
-        untrusted("invalid peer certificate: UnknownIssuer"),
+        untrusted(CertificateFailure::UnknownIssuer),
         "www.example.test",
         NOW,
     );
     let found = findings(&chain, ExpiryThresholds::default());
     assert_eq!(ids(&found), ["cert.untrusted"]);
     assert_eq!(found[0].severity, Severity::High);
-    assert!(found[0]
-        .evidence
-        .starts_with("webpki-roots rejected the chain: invalid peer certificate: UnknownIssuer"));
+    assert!(found[0].evidence.starts_with(
+        "webpki-roots rejected the chain: issued by a CA that is not in the trust store"
+    ));
 }
 
 #[test]
@@ -830,7 +837,7 @@ fn md5_signature_is_critical() {
     let chain = chain_of(
         &["md5-leaf", "howto-ca"],
         &["howto-ca"],
-        untrusted("invalid peer certificate: UnsupportedSignatureAlgorithm"),
+        untrusted(CertificateFailure::UnsupportedSignatureAlgorithm),
         "md5.howto.test",
         NOW,
     );
@@ -934,16 +941,8 @@ fn ip_literals_match_only_ip_sans() {
 }
 
 #[test]
-fn each_certificate_carries_its_exact_bytes_as_pem() {
+fn each_certificate_carries_its_exact_bytes() {
     let der = fixture("ec-leaf");
     let facts = parse_certificate(&der, NOW).expect("parse");
-    let round_trip = CertificateDer::from_pem_slice(facts.pem.as_bytes()).expect("PEM parses");
-    assert_eq!(round_trip.as_ref(), der.as_slice());
-    // Same text as the file openssl wrote (modulo line endings).
-    let file = std::fs::read_to_string(fixture_path("ec-leaf.crt")).expect("fixture");
-    assert_eq!(
-        facts.pem.replace("\r\n", "\n").trim(),
-        file.trim(),
-        "PEM differs from the openssl-written fixture"
-    );
+    assert_eq!(facts.der, der);
 }

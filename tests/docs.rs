@@ -74,7 +74,7 @@ fn readme_usage_matches_help() {
 #[test]
 fn demo_json_validates_against_the_committed_schema() {
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo("src/report/report.schema.json")).expect("schema"),
+        &std::fs::read_to_string(repo("src/report/wire/report.schema.json")).expect("schema"),
     )
     .expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
@@ -108,7 +108,7 @@ fn demo_json_validates_against_the_committed_schema() {
 #[test]
 fn schema_rejects_a_report_that_breaks_the_contract() {
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo("src/report/report.schema.json")).expect("schema"),
+        &std::fs::read_to_string(repo("src/report/wire/report.schema.json")).expect("schema"),
     )
     .expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");

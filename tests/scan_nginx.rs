@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use serde::Deserialize;
 
 fn trusting_test_root(mut args: Vec<String>) -> Vec<String> {
     args.extend(["--ca-file".to_string(), cert("root.pem")]);
@@ -229,15 +228,8 @@ fn table_output_for_good_and_misconfigured_nginx() {
     assert_eq!(good_table.code, 0, "{good_table}");
 }
 
-/// The parts of the JSON document this test reads; each report is the model's own `HostReport`.
-#[derive(Deserialize)]
-struct Document {
-    schema_version: u32,
-    reports: Vec<tlscheck::facts::HostReport>,
-}
-
 #[test]
-fn json_report_round_trips_through_model_types() {
+fn json_report_round_trips_through_the_wire_types() {
     let nginx = NginxServer::well_configured().start();
     let mut args = trusting_test_root(nginx.scan_args());
     args.extend(["--format".to_string(), "json".to_string()]);
@@ -245,9 +237,12 @@ fn json_report_round_trips_through_model_types() {
 
     // A typed parse of the raw text: a duplicate key is an error here, where a parse into
     // serde_json::Value silently keeps the last one (so the other tests cannot see it).
-    let document: Document = serde_json::from_str(&output.stdout)
-        .unwrap_or_else(|error| panic!("output does not match the model types: {error}\n{output}"));
-    assert_eq!(document.schema_version, tlscheck::facts::SCHEMA_VERSION);
+    let document: tlscheck::report::wire::Document = serde_json::from_str(&output.stdout)
+        .unwrap_or_else(|error| panic!("output does not match the wire types: {error}\n{output}"));
+    assert_eq!(
+        document.schema_version,
+        tlscheck::report::wire::SCHEMA_VERSION
+    );
     assert_eq!(document.reports.len(), 1);
     let report = &document.reports[0];
     let https = report
@@ -260,8 +255,6 @@ fn json_report_round_trips_through_model_types() {
         Some(63_072_000)
     );
     let redirect = report.redirect.ok().expect("redirect facts");
-    assert_eq!(
-        redirect.verdict,
-        tlscheck::facts::RedirectVerdict::HttpsPermanent
-    );
+    assert_eq!(redirect.verdict, "https-permanent");
+    assert_eq!(report.verdict, "pass");
 }

@@ -1,229 +1,196 @@
 //! HTTP findings: the plain-HTTP to HTTPS redirect and the HSTS header.
 
-use super::{finding, fix};
-use crate::facts::{Finding, HostReport, Outcome, RedirectVerdict, Severity};
+use super::catalog::{FindingId, Severity, Subject};
+use super::Finding;
+use crate::facts::{
+    ErrorKind, HostFacts, HstsError, Outcome, RedirectEnd, RedirectFacts, RedirectHop,
+};
 
 /// HSTS max-age below this (180 days, as SSL Labs requires) is too short to protect returning users.
 pub const HSTS_MIN_MAX_AGE: u64 = 180 * 24 * 3600;
 
-const REDIRECT_FIX_NGINX: &str =
-    "server { listen 80; server_name example.com; return 301 https://$host$request_uri; }";
-const REDIRECT_FIX_APACHE: &str = "<VirtualHost *:80> ServerName example.com; Redirect permanent / https://example.com/ </VirtualHost>";
-const REDIRECT_FIX_PYTHON: &str = "put nginx/Apache in front for port 80, or in Flask: @app.before_request def force_https(): if not request.is_secure: return redirect(request.url.replace('http://', 'https://', 1), code=301)";
-const HSTS_FIX_NGINX: &str = "add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always; (in the ssl server block)";
-const HSTS_FIX_APACHE: &str = "Header always set Strict-Transport-Security \"max-age=63072000; includeSubDomains\" (mod_headers, in the :443 VirtualHost)";
-const HSTS_FIX_PYTHON: &str = "@app.after_request def hsts(r): r.headers['Strict-Transport-Security'] = 'max-age=63072000; includeSubDomains'; return r";
+/// What a redirect chain amounts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectVerdict {
+    /// Reaches https on the same host with 301 or 308 only.
+    HttpsPermanent,
+    /// Reaches https on the same host, but with at least one 302, 303 or 307.
+    HttpsTemporary,
+    /// Leaves for another host.
+    OtherHost,
+    /// Answers over plain HTTP without redirecting.
+    NoRedirect,
+    /// Redirects, but only to other plain-HTTP URLs and never reaches https.
+    StaysHttp,
+    /// Redirects back to a URL already visited.
+    Loop,
+    /// More hops than the limit.
+    TooManyHops,
+}
 
-pub fn findings(report: &HostReport) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let redirect_fix = || fix(REDIRECT_FIX_NGINX, REDIRECT_FIX_APACHE, REDIRECT_FIX_PYTHON);
-    match &report.redirect {
+impl RedirectVerdict {
+    /// Stable machine name, as in the JSON report.
+    pub fn name(self) -> &'static str {
+        match self {
+            RedirectVerdict::HttpsPermanent => "https-permanent",
+            RedirectVerdict::HttpsTemporary => "https-temporary",
+            RedirectVerdict::OtherHost => "other-host",
+            RedirectVerdict::NoRedirect => "no-redirect",
+            RedirectVerdict::StaysHttp => "stays-http",
+            RedirectVerdict::Loop => "loop",
+            RedirectVerdict::TooManyHops => "too-many-hops",
+        }
+    }
+
+    /// In words, for a report.
+    pub fn text(self) -> &'static str {
+        match self {
+            RedirectVerdict::HttpsPermanent => "permanent redirect to HTTPS",
+            RedirectVerdict::HttpsTemporary => "temporary redirect to HTTPS",
+            RedirectVerdict::OtherHost => "redirects to another host",
+            RedirectVerdict::NoRedirect => "no redirect to HTTPS",
+            RedirectVerdict::StaysHttp => "redirects, but stays on HTTP",
+            RedirectVerdict::Loop => "redirect loop",
+            RedirectVerdict::TooManyHops => "too many redirects",
+        }
+    }
+}
+
+/// The verdict on a redirect chain, from its hops and why following stopped.
+pub fn redirect_verdict(redirect: &RedirectFacts) -> RedirectVerdict {
+    match redirect.end {
+        RedirectEnd::Answered if redirect.hops.len() <= 1 => RedirectVerdict::NoRedirect,
+        RedirectEnd::Answered => RedirectVerdict::StaysHttp,
+        RedirectEnd::LeftHost => RedirectVerdict::OtherHost,
+        RedirectEnd::Loop => RedirectVerdict::Loop,
+        RedirectEnd::HopLimit => RedirectVerdict::TooManyHops,
+        RedirectEnd::ReachedHttps => {
+            if redirect
+                .hops
+                .iter()
+                .all(|hop| matches!(hop.status_code, 301 | 308))
+            {
+                RedirectVerdict::HttpsPermanent
+            } else {
+                RedirectVerdict::HttpsTemporary
+            }
+        }
+    }
+}
+
+fn describe_hop(hop: Option<&RedirectHop>) -> String {
+    hop.map(|h| {
+        format!(
+            "{} answered {}{}",
+            h.url,
+            h.status_code,
+            h.location
+                .as_deref()
+                .map(|l| format!(" -> {l}"))
+                .unwrap_or_default()
+        )
+    })
+    .unwrap_or_default()
+}
+
+pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let redirect_finding =
+        |id, evidence: String| Finding::new(id, vec![Subject::Redirect], evidence, name);
+    match &facts.redirect {
         Outcome::Ok(redirect) => {
             let first = redirect.hops.first();
             let last = redirect.hops.last();
-            let describe = |hop: Option<&crate::facts::RedirectHop>| {
-                hop.map(|h| {
-                    format!(
-                        "{} answered {}{}",
-                        h.url,
-                        h.status_code,
-                        h.location
-                            .as_deref()
-                            .map(|l| format!(" -> {l}"))
-                            .unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default()
-            };
-            match redirect.verdict {
+            match redirect_verdict(redirect) {
                 RedirectVerdict::HttpsPermanent => {}
-                RedirectVerdict::HttpsTemporary => findings.push(finding(
-                    "http.redirect-temporary",
-                    Severity::Low,
-                    "HTTP redirects to HTTPS with a temporary (302/303/307) redirect",
+                RedirectVerdict::HttpsTemporary => found.push(redirect_finding(
+                    FindingId::HttpRedirectTemporary,
                     redirect
                         .hops
                         .iter()
-                        .map(|h| describe(Some(h)))
+                        .map(|h| describe_hop(Some(h)))
                         .collect::<Vec<_>>()
                         .join("; "),
-                    redirect_fix(),
                 )),
-                RedirectVerdict::NoRedirect => findings.push(finding(
-                    "http.no-redirect",
-                    Severity::Medium,
-                    "Plain HTTP is served without redirecting to HTTPS",
-                    describe(first),
-                    redirect_fix(),
+                RedirectVerdict::NoRedirect => found.push(redirect_finding(
+                    FindingId::HttpNoRedirect,
+                    describe_hop(first),
                 )),
-                RedirectVerdict::StaysHttp => findings.push(finding(
-                    "http.redirect-to-http",
-                    Severity::Medium,
-                    "HTTP redirects, but never to HTTPS",
-                    describe(last),
-                    redirect_fix(),
+                RedirectVerdict::StaysHttp => found.push(redirect_finding(
+                    FindingId::HttpRedirectToHttp,
+                    describe_hop(last),
                 )),
-                RedirectVerdict::OtherHost => findings.push(finding(
-                    "http.redirect-other-host",
-                    Severity::Low,
-                    "HTTP redirects to another host instead of HTTPS on the same host",
-                    describe(last),
-                    redirect_fix(),
+                RedirectVerdict::OtherHost => found.push(redirect_finding(
+                    FindingId::HttpRedirectOtherHost,
+                    describe_hop(last),
                 )),
-                RedirectVerdict::Loop => findings.push(finding(
-                    "http.redirect-loop",
-                    Severity::Medium,
-                    "The HTTP redirects loop",
-                    describe(last),
-                    redirect_fix(),
+                RedirectVerdict::Loop => found.push(redirect_finding(
+                    FindingId::HttpRedirectLoop,
+                    describe_hop(last),
                 )),
-                RedirectVerdict::TooManyHops => findings.push(finding(
-                    "http.too-many-redirects",
-                    Severity::Medium,
-                    "The HTTP redirect chain is longer than browsers follow comfortably",
-                    format!("{} hops; last: {}", redirect.hops.len(), describe(last)),
-                    redirect_fix(),
+                RedirectVerdict::TooManyHops => found.push(redirect_finding(
+                    FindingId::HttpTooManyRedirects,
+                    format!("{} hops; last: {}", redirect.hops.len(), describe_hop(last)),
                 )),
             }
         }
-        Outcome::Failed { reason } => findings.push(finding(
-            "http.no-redirect",
-            Severity::Low,
-            "Nothing on plain HTTP redirects to HTTPS",
-            format!(
-                "{reason}; visitors who type the bare name get an error instead of the HTTPS site"
-            ),
-            redirect_fix(),
-        )),
-        Outcome::Skipped { .. } => {}
+        // Nothing listens on plain HTTP: a definite answer. A timeout or a reset is not.
+        Outcome::Failed(error) if error.kind == ErrorKind::Refused => found.push(
+            redirect_finding(
+                FindingId::HttpNoRedirect,
+                format!(
+                    "{}: {}; visitors who type the bare name get an error instead of the HTTPS site",
+                    redirect_start(facts),
+                    super::describe::error(error)
+                ),
+            )
+            .at(Severity::Low),
+        ),
+        Outcome::Failed(_) | Outcome::Skipped(_) => {}
     }
-    let hsts_fix = || fix(HSTS_FIX_NGINX, HSTS_FIX_APACHE, HSTS_FIX_PYTHON);
-    if let Outcome::Ok(https) = &report.https {
+    let hsts_finding = |id, evidence: String| Finding::new(id, vec![Subject::Hsts], evidence, name);
+    if let Outcome::Ok(https) = &facts.https {
         match &https.hsts {
-            None => findings.push(finding(
-                "hsts.missing",
-                Severity::Medium,
-                "No Strict-Transport-Security header: browsers may be downgraded to HTTP",
+            None => found.push(hsts_finding(
+                FindingId::HstsMissing,
                 format!("{} answered {} without HSTS", https.url, https.status_code),
-                hsts_fix(),
             )),
             Some(hsts) => {
                 if let Some(error) = &hsts.error {
-                    findings.push(finding(
-                        "hsts.invalid",
-                        Severity::Medium,
-                        "The Strict-Transport-Security header is invalid and browsers ignore it",
-                        format!("'{}': {error}", hsts.raw),
-                        hsts_fix(),
+                    found.push(hsts_finding(
+                        FindingId::HstsInvalid,
+                        format!("'{}': {}", hsts.raw, hsts_error(error)),
                     ));
                 } else if let Some(max_age) = hsts.max_age.filter(|age| *age < HSTS_MIN_MAX_AGE) {
-                    findings.push(finding(
-                        "hsts.short-max-age",
-                        Severity::Low,
-                        if max_age == 0 {
-                            "HSTS max-age=0 tells browsers to forget HSTS".to_string()
-                        } else {
-                            "HSTS max-age is shorter than 180 days".to_string()
-                        },
-                        format!("max-age={max_age} ({} days)", max_age / 86400),
-                        hsts_fix(),
+                    let note = if max_age == 0 {
+                        " (max-age=0 tells browsers to forget HSTS)"
+                    } else {
+                        ""
+                    };
+                    found.push(hsts_finding(
+                        FindingId::HstsShortMaxAge,
+                        format!("max-age={max_age} ({} days){note}", max_age / 86400),
                     ));
                 }
             }
         }
     }
-    findings
+    found
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::facts::*;
-    use crate::probe::http::parse_hsts;
+/// The URL the redirect check started from.
+fn redirect_start(facts: &HostFacts) -> &str {
+    facts.target.http_url.as_deref().unwrap_or("plain HTTP")
+}
 
-    fn report(redirect: Outcome<RedirectFacts>, hsts: Option<&str>) -> HostReport {
-        HostReport {
-            https: Outcome::Ok(HttpsResponseFacts {
-                url: "https://example.com/".into(),
-                status_code: 200,
-                location: None,
-                server: None,
-                hsts: hsts.map(parse_hsts),
-            }),
-            redirect,
-            ..crate::analysis::blank_report()
+/// Why browsers ignore an HSTS header, in words.
+pub fn hsts_error(error: &HstsError) -> String {
+    match error {
+        HstsError::Repeated(name) => format!("directive '{name}' appears more than once"),
+        HstsError::MaxAgeNotANumber(value) => {
+            format!("max-age '{value}' is not a number of seconds")
         }
-    }
-
-    fn redirect(statuses: &[u16], verdict: RedirectVerdict) -> Outcome<RedirectFacts> {
-        Outcome::Ok(RedirectFacts {
-            start_url: "http://example.com/".into(),
-            hops: statuses
-                .iter()
-                .map(|status| RedirectHop {
-                    url: "http://example.com/".into(),
-                    status_code: *status,
-                    location: Some("https://example.com/".into()),
-                    same_host: true,
-                })
-                .collect(),
-            verdict,
-        })
-    }
-
-    fn ids(report: &HostReport) -> Vec<String> {
-        findings(report).into_iter().map(|f| f.id).collect()
-    }
-
-    #[test]
-    fn permanent_redirect_with_long_hsts_has_no_findings() {
-        let good = report(
-            redirect(&[301], RedirectVerdict::HttpsPermanent),
-            Some("max-age=63072000; includeSubDomains"),
-        );
-        assert!(ids(&good).is_empty(), "{:?}", ids(&good));
-    }
-
-    #[test]
-    fn flags_each_redirect_problem() {
-        let hsts = Some("max-age=63072000");
-        for (verdict, id) in [
-            (RedirectVerdict::HttpsTemporary, "http.redirect-temporary"),
-            (RedirectVerdict::NoRedirect, "http.no-redirect"),
-            (RedirectVerdict::StaysHttp, "http.redirect-to-http"),
-            (RedirectVerdict::OtherHost, "http.redirect-other-host"),
-            (RedirectVerdict::Loop, "http.redirect-loop"),
-            (RedirectVerdict::TooManyHops, "http.too-many-redirects"),
-        ] {
-            assert_eq!(ids(&report(redirect(&[302], verdict), hsts)), vec![id]);
-        }
-        let closed = report(
-            Outcome::Failed {
-                reason: "connection refused".into(),
-            },
-            hsts,
-        );
-        let found = findings(&closed);
-        assert_eq!(found[0].id, "http.no-redirect");
-        assert_eq!(found[0].severity, Severity::Low);
-    }
-
-    #[test]
-    fn judges_hsts() {
-        let permanent = || redirect(&[301], RedirectVerdict::HttpsPermanent);
-        assert_eq!(ids(&report(permanent(), None)), vec!["hsts.missing"]);
-        assert_eq!(
-            ids(&report(permanent(), Some("max-age=3600"))),
-            vec!["hsts.short-max-age"]
-        );
-        assert_eq!(
-            ids(&report(permanent(), Some("max-age=0"))),
-            vec!["hsts.short-max-age"]
-        );
-        assert_eq!(
-            ids(&report(permanent(), Some("includeSubDomains"))),
-            vec!["hsts.invalid"]
-        );
-        assert!(ids(&report(permanent(), Some("max-age=15552000"))).is_empty());
+        HstsError::MaxAgeEmpty => "max-age has no value".into(),
+        HstsError::MaxAgeMissing => "the required max-age directive is missing".into(),
     }
 }

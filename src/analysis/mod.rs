@@ -1,63 +1,126 @@
-//! Analysis: pure functions from facts to findings, one file per family.
+//! Analysis: pure functions from facts to findings, one file per family, plus the finding
+//! catalogue ([`catalog`]) and the words for facts ([`describe`]). The first layer allowed to
+//! write prose. Severities here are the catalogue's defaults (or its documented escalations);
+//! `policy` decides the final ones.
 
+pub mod catalog;
 pub mod certificate;
+pub mod cipher;
+pub mod client_auth;
+pub mod connection;
+pub mod describe;
 pub mod http;
+pub mod inconclusive;
 pub mod protocol;
-pub mod tls;
 
-use crate::facts::{Finding, Fix, HostReport, Severity};
+pub use catalog::{FindingId, Severity, Subject};
 
-pub use certificate::ExpiryThresholds;
+use crate::facts::HostFacts;
+use crate::remediation::{self, Fix};
 
-/// Every finding for one report, most severe first.
-pub fn findings(report: &HostReport, thresholds: ExpiryThresholds) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    findings.extend(tls::findings(report));
-    if let Some(chain) = &report.certificates {
-        findings.extend(certificate::findings(chain, thresholds));
-    }
-    findings.extend(protocol::findings(report));
-    findings.extend(http::findings(report));
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
-    findings
+/// Something wrong (or worth knowing) about the deployment, with the evidence and the fix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub id: FindingId,
+    pub severity: Severity,
+    /// What the finding points at.
+    pub subjects: Vec<Subject>,
+    /// The observed facts that triggered it.
+    pub evidence: String,
+    pub fix: Fix,
 }
 
-/// Build a finding; the one constructor every family uses.
-pub(crate) fn finding(
-    id: &str,
-    severity: Severity,
-    title: impl Into<String>,
-    evidence: impl Into<String>,
-    fix: Fix,
-) -> Finding {
-    Finding {
-        id: id.to_string(),
-        severity,
-        title: title.into(),
-        evidence: evidence.into(),
-        fix,
+impl Finding {
+    /// A finding at the catalogue's default severity, with the remediation's fix for `name`.
+    pub fn new(
+        id: FindingId,
+        subjects: Vec<Subject>,
+        evidence: impl Into<String>,
+        name: &str,
+    ) -> Finding {
+        Finding {
+            id,
+            severity: id.default_severity(),
+            subjects,
+            evidence: evidence.into(),
+            fix: remediation::fix(id, name),
+        }
+    }
+
+    /// The same finding at another of its catalogue severities.
+    pub fn at(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.id.title()
     }
 }
 
-pub(crate) fn fix(nginx: &str, apache: &str, python: &str) -> Fix {
-    Fix {
-        nginx: nginx.to_string(),
-        apache: apache.to_string(),
-        python: python.to_string(),
+/// When a certificate's remaining lifetime becomes a finding: at most `crit_days` days left is
+/// high, at most `warn_days` is medium (`--crit-days`, `--warn-days`). Part of the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpiryThresholds {
+    pub warn_days: i64,
+    pub crit_days: i64,
+}
+
+impl Default for ExpiryThresholds {
+    fn default() -> Self {
+        ExpiryThresholds {
+            warn_days: 30,
+            crit_days: 7,
+        }
     }
 }
 
-/// A report with nothing probed, for the analysis unit tests to fill in.
+/// Every finding for one target, most severe first. Nothing for an unreachable target: there
+/// are no facts to judge.
+pub fn findings(facts: &HostFacts, thresholds: ExpiryThresholds) -> Vec<Finding> {
+    if facts.unreachable.is_some() {
+        return Vec::new();
+    }
+    let name = facts
+        .chain
+        .as_ref()
+        .map(|chain| chain.hostname.name.clone())
+        .unwrap_or_else(|| facts.target.host.clone());
+    let mut found = Vec::new();
+    found.extend(connection::findings(facts, &name));
+    found.extend(client_auth::findings(facts, &name));
+    if let Some(chain) = &facts.chain {
+        found.extend(certificate::findings(chain, thresholds));
+    }
+    found.extend(protocol::findings(facts, &name));
+    found.extend(cipher::findings(facts, &name));
+    found.extend(http::findings(facts, &name));
+    found.extend(inconclusive::findings(facts, &name));
+    sort(&mut found);
+    found
+}
+
+/// Most severe first, then by id.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+    });
+}
+
+/// A record with nothing probed, for the analysis unit tests to fill in.
 #[cfg(test)]
-pub(crate) fn blank_report() -> HostReport {
+pub(crate) fn blank_facts() -> HostFacts {
     let target = crate::facts::TargetFacts {
         input: "example.com".into(),
         host: "example.com".into(),
         port: 443,
         sni: Some("example.com".into()),
         path: "/".into(),
+        http_url: Some("http://example.com/".into()),
         addresses: vec![],
         connected_to: None,
     };
-    HostReport::unscanned(target, String::new(), "test")
+    HostFacts::unscanned(target, 0, std::time::Duration::from_secs(120))
 }

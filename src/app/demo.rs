@@ -5,6 +5,7 @@
 //! server. Names are mapped to the local ports with the same `--connect-to` overrides users have.
 
 use std::convert::Infallible;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,13 +25,18 @@ use rustls::{RootCertStore, ServerConfig};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use crate::cli::{DemoArgs, Format};
-use crate::facts::Severity;
-use crate::probe::handshake::{provider, HandshakeSettings};
-use crate::scan::{scan_all, ScanConfig};
+use super::scan::{scan_into, Sink};
+use super::{render_options, AppError, ExitCode};
+use crate::cli::settings::format as output_format;
+use crate::cli::DemoArgs;
+use crate::output::Writer;
+use crate::policy::Policy;
+use crate::probe::handshake::provider;
+use crate::report::Format;
+use crate::scan::{ScanOptions, ScanSettings};
 use crate::target::{ConnectTo, Host, Overrides, Target};
 use crate::x509::trust::TrustStore;
-use crate::{analysis, ConfigError, ExitCode, RunOutput};
+use crate::ConfigError;
 
 fn demo_error(context: &str) -> impl Fn(rcgen::Error) -> ConfigError + '_ {
     move |error| ConfigError::Demo(format!("{context}: {error}"))
@@ -302,7 +308,7 @@ tlscheck demo: four local HTTPS deployments on 127.0.0.1, made just now, scanned
 Names reach the local ports through --connect-to overrides; the demo root is passed as --ca-file.
 ";
 
-pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
+pub async fn run<W: Write>(args: DemoArgs, out: &mut Writer<W>) -> Result<ExitCode, AppError> {
     let pki = DemoPki::new()?;
     let client = pki.client("demo-client")?;
     let sites = vec![
@@ -340,68 +346,45 @@ pub async fn run(args: DemoArgs) -> Result<RunOutput, ConfigError> {
         running.push(start_site(site).await?);
     }
 
-    let provider = provider();
     let trust = TrustStore::with_extra_roots(&[pki.root_der()], "webpki-roots + demo root CA")
         .map_err(|e| ConfigError::Demo(e.to_string()))?;
-    let timeout = Duration::from_secs(5);
-    let config = ScanConfig {
-        timeout,
-        sni: None,
+    let options = ScanOptions {
+        timeout: Duration::from_secs(5),
         overrides: overrides_for(&running),
-        handshake: HandshakeSettings {
-            verifier: trust.verifier(provider.clone())?,
-            provider: provider.clone(),
-            client_identity: None,
-            timeout,
-        },
-        trust,
-        http_port: None,
-        skip_http: false,
-        thresholds: analysis::ExpiryThresholds {
-            warn_days: 30,
-            crit_days: 7,
-        },
         concurrency: 8,
-        enumerate: true,
-        max_connections: crate::probe::enumerate::DEFAULT_MAX_CONNECTIONS,
-        handshake_counter: None,
+        ..ScanOptions::default()
     };
-    let targets = running
-        .iter()
-        .map(|site| Target::parse(site.name))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut reports = scan_all(targets, Arc::new(config.clone()), None).await;
-
-    let signing_key = provider
+    let without_client_cert = ScanSettings::new(options.clone(), trust.clone(), None)
+        .map_err(|e| ConfigError::Demo(e.to_string()))?;
+    let signing_key = provider()
         .key_provider
         .load_private_key(client.key)
         .map_err(|e| ConfigError::Demo(format!("client key: {e}")))?;
-    let with_client_cert = ScanConfig {
-        handshake: HandshakeSettings {
-            client_identity: Some(Arc::new(rustls::sign::CertifiedKey::new(
-                client.chain,
-                signing_key,
-            ))),
-            ..config.handshake.clone()
-        },
-        ..config
-    };
-    let mut mtls = Target::parse("mtls.demo.test")?;
+    let identity = Arc::new(rustls::sign::CertifiedKey::new(client.chain, signing_key));
+    let with_client_cert = ScanSettings::new(options, trust, Some(identity))
+        .map_err(|e| ConfigError::Demo(e.to_string()))?;
+    let targets = running
+        .iter()
+        .map(|site| Target::parse(site.name))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ConfigError::from)?;
+    let mut mtls = Target::parse("mtls.demo.test").map_err(ConfigError::from)?;
     mtls.input = "mtls.demo.test (with --client-cert)".into();
-    reports.extend(scan_all(vec![mtls], Arc::new(with_client_cert), None).await);
 
-    let options = crate::app::render_options(&args.output, Severity::High);
-    let mut stdout = Vec::new();
-    if args.output.format == Format::Table {
-        stdout.extend_from_slice(PREFACE.as_bytes());
-        stdout.push(b'\n');
+    let policy = Policy::default();
+    let format = output_format(&args.output);
+    if format == Format::Table {
+        out.write(PREFACE.as_bytes())?;
+        out.write(b"\n")?;
     }
-    stdout.extend(crate::report::renderer(args.output.format).render(&reports, &options));
+    let mut sink = Sink::new(format, render_options(&args.output, policy.fail_on));
+    scan_into(targets, without_client_cert, &policy, &mut sink, out).await?;
+    scan_into(vec![mtls], with_client_cert, &policy, &mut sink, out).await?;
+    let run = sink.finish(out)?;
     // The demo is a showcase: it succeeds when every site could be scanned.
-    let exit = if reports.iter().any(|r| r.unreachable.is_some()) {
+    Ok(if run.unreachable > 0 {
         ExitCode::Unreachable
     } else {
         ExitCode::Clean
-    };
-    Ok(RunOutput { stdout, exit })
+    })
 }

@@ -1,17 +1,21 @@
 //! The application: one function per subcommand, tying the pipeline together for the command
-//! line, and the documented exit codes.
+//! line (`targets -> probes -> facts -> findings -> policy -> report -> output`), and the
+//! documented exit codes.
 
 pub mod demo;
+pub mod progress;
+pub mod scan;
 
 use std::io::IsTerminal;
-use std::sync::Arc;
-use std::time::Duration;
 
-use crate::cli::settings::{scan_config, ConfigError};
-use crate::cli::{self, Cli, ColorChoice, Command, ScanArgs};
-use crate::facts::{HostReport, Severity};
-use crate::report::{self, RenderOptions};
-use crate::scan;
+use thiserror::Error;
+
+use crate::analysis::Severity;
+use crate::cli::settings::{fix_for, ConfigError};
+use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
+use crate::output::Writer;
+use crate::policy::RunVerdict;
+use crate::report::{RenderError, RenderOptions};
 
 /// Documented process exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,29 +26,58 @@ pub enum ExitCode {
     Findings = 1,
     /// Usage or configuration error.
     Usage = 2,
-    /// A target was unreachable or could not be scanned.
+    /// A target was unreachable or could not be scanned, or the report could not be written.
     Unreachable = 3,
 }
 
-/// What to print and how to exit.
-pub struct RunOutput {
-    pub stdout: Vec<u8>,
-    pub exit: ExitCode,
+impl ExitCode {
+    /// The scan's exit code: 3 when a target could not be scanned, else 1 when one failed the
+    /// policy, else 0.
+    pub fn of(run: &RunVerdict) -> ExitCode {
+        if run.unreachable > 0 {
+            ExitCode::Unreachable
+        } else if run.failed > 0 {
+            ExitCode::Findings
+        } else {
+            ExitCode::Clean
+        }
+    }
 }
 
-/// Run the command line: parse-independent entry point used by `main` and tests.
-pub fn run(cli: Cli) -> Result<RunOutput, ConfigError> {
+/// Why a run stopped before its end.
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("cannot write the report: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            AppError::Config(_) => ExitCode::Usage,
+            AppError::Render(_) | AppError::Write(_) => ExitCode::Unreachable,
+        }
+    }
+}
+
+/// Run the command line, writing the report to standard output as it is made.
+pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| ConfigError::Runtime(e.to_string()))?;
+    let mut out = Writer::stdout();
     match cli.command {
-        Some(Command::Demo(args)) => runtime.block_on(demo::run(args)),
-        Some(Command::Completions { shell }) => Ok(RunOutput {
-            stdout: completions(shell),
-            exit: ExitCode::Clean,
-        }),
-        None => runtime.block_on(run_scan(cli.scan)),
+        Some(Command::Demo(args)) => runtime.block_on(demo::run(args, &mut out)),
+        Some(Command::Completions { shell }) => {
+            out.write(&completions(shell))?;
+            Ok(ExitCode::Clean)
+        }
+        None => runtime.block_on(scan::run(cli.scan, &mut out)),
     }
 }
 
@@ -56,54 +89,27 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     bytes
 }
 
-async fn run_scan(args: ScanArgs) -> Result<RunOutput, ConfigError> {
-    let (targets, mut config) = scan_config(&args)?;
-    // A live status line on stderr, only for a person watching a terminal.
-    let live = std::io::stderr()
-        .is_terminal()
-        .then(|| Arc::new(LiveProgress::new(targets.len())));
-    config.handshake_counter = live.as_ref().map(|l| l.handshakes.clone());
-    let ticker = live.clone().map(|live| {
-        tokio::spawn(async move {
-            loop {
-                live.draw();
-                tokio::time::sleep(Duration::from_millis(150)).await;
-            }
+/// The width tables are fitted to: `COLUMNS`, else the terminal's width, else 100 (a terminal
+/// that reports 0 columns, as under `script` or some CI runners, and output that is not a
+/// terminal).
+pub fn table_width() -> u16 {
+    let from_environment = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<u16>().ok())
+        .filter(|columns| *columns > 0);
+    from_environment
+        .or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| comfy_table::Table::new().width())
+                .flatten()
+                .filter(|columns| *columns > 0)
         })
-    });
-    let progress = live.clone().map(|l| l as Arc<dyn scan::Progress>);
-    let reports = scan::scan_all(targets, Arc::new(config), progress).await;
-    if let Some(ticker) = ticker {
-        ticker.abort();
-    }
-    if let Some(live) = &live {
-        live.clear();
-    }
-    let fail_on = Severity::from(args.fail_on);
-    let options = render_options(&args.output, fail_on);
-    let stdout = report::renderer(args.output.format).render(&reports, &options);
-    Ok(RunOutput {
-        stdout,
-        exit: exit_code(&reports, fail_on),
-    })
+        .unwrap_or(100)
 }
 
-/// 3 when any target was unreachable, else 1 when any finding reaches `fail_on`, else 0.
-pub fn exit_code(reports: &[HostReport], fail_on: Severity) -> ExitCode {
-    if reports.iter().any(|r| r.unreachable.is_some()) {
-        ExitCode::Unreachable
-    } else if reports
-        .iter()
-        .any(|r| r.worst_severity().is_some_and(|w| w >= fail_on))
-    {
-        ExitCode::Findings
-    } else {
-        ExitCode::Clean
-    }
-}
-
-/// Colour and width for the terminal we print to.
-pub fn render_options(output: &cli::OutputArgs, fail_on: Severity) -> RenderOptions {
+/// Colour, width and fixes for the output we print to.
+pub fn render_options(output: &OutputArgs, fail_on: Severity) -> RenderOptions {
     let terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match output.color {
@@ -111,54 +117,10 @@ pub fn render_options(output: &cli::OutputArgs, fail_on: Severity) -> RenderOpti
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal && !no_color,
     };
-    let width = comfy_table::Table::new()
-        .width()
-        .filter(|_| terminal)
-        .unwrap_or(120);
     RenderOptions {
         color,
-        width,
+        width: table_width(),
+        fix_for: fix_for(output),
         fail_on,
-        fix_for: output.fix_for,
-    }
-}
-
-/// A status line on stderr while scanning: targets done and handshakes made so far.
-struct LiveProgress {
-    total: usize,
-    done: std::sync::atomic::AtomicUsize,
-    handshakes: Arc<std::sync::atomic::AtomicU32>,
-    started: std::time::Instant,
-}
-
-impl LiveProgress {
-    fn new(total: usize) -> LiveProgress {
-        LiveProgress {
-            total,
-            done: std::sync::atomic::AtomicUsize::new(0),
-            handshakes: Arc::new(std::sync::atomic::AtomicU32::new(0)),
-            started: std::time::Instant::now(),
-        }
-    }
-
-    fn draw(&self) {
-        use std::sync::atomic::Ordering;
-        eprint!(
-            "\r\x1b[2Ktlscheck: {}/{} targets done, {} handshakes, {:.1}s",
-            self.done.load(Ordering::Relaxed),
-            self.total,
-            self.handshakes.load(Ordering::Relaxed),
-            self.started.elapsed().as_secs_f64()
-        );
-    }
-
-    fn clear(&self) {
-        eprint!("\r\x1b[2K");
-    }
-}
-
-impl scan::Progress for LiveProgress {
-    fn target_done(&self, done: usize, _total: usize, _report: &HostReport) {
-        self.done.store(done, std::sync::atomic::Ordering::Relaxed);
     }
 }

@@ -6,8 +6,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::facts::Severity;
-
 const AFTER_HELP: &str = "\
 Exit codes:
   0  no finding at or above --fail-on
@@ -120,6 +118,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
 
+    /// Seconds allowed for each target as a whole; what is not measured by then is reported as such
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub target_timeout: f64,
+
     /// Warn when the certificate expires within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: i64,
@@ -136,8 +138,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Connections open at once to one server while enumerating
-    #[arg(long, value_name = "N", default_value_t = crate::probe::enumerate::DEFAULT_MAX_CONNECTIONS)]
+    /// Connections open at once to one server address, by every probe of every target
+    #[arg(long, value_name = "N", default_value_t = crate::probe::connector::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
     /// Targets scanned at once
@@ -149,7 +151,7 @@ pub struct ScanArgs {
 pub enum Format {
     /// Readable tables
     Table,
-    /// One JSON document (see src/report/report.schema.json)
+    /// One JSON document (see src/report/wire/report.schema.json)
     Json,
 }
 
@@ -184,16 +186,4 @@ pub enum FailOn {
     Medium,
     High,
     Critical,
-}
-
-impl From<FailOn> for Severity {
-    fn from(value: FailOn) -> Severity {
-        match value {
-            FailOn::Info => Severity::Info,
-            FailOn::Low => Severity::Low,
-            FailOn::Medium => Severity::Medium,
-            FailOn::High => Severity::High,
-            FailOn::Critical => Severity::Critical,
-        }
-    }
 }

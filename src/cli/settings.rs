@@ -1,16 +1,28 @@
-//! Settings: turns the command-line flags into validated settings for a scan, or a
-//! [`ConfigError`] that names the flag to fix (exit code 2).
+//! Settings: turns the command-line flags into validated settings (targets, scan settings, the
+//! policy, the output), or a [`ConfigError`] that names the flag to fix (exit code 2).
 
 use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::cli::{ScanArgs, TrustChoice};
-use crate::probe::handshake::{load_client_identity, HandshakeSettings, IdentityError};
-use crate::scan::ScanConfig;
+use crate::analysis::{ExpiryThresholds, Severity};
+use crate::cli::{
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, TrustChoice,
+};
+use crate::policy::Policy;
+use crate::probe::handshake::{load_client_identity, provider, IdentityError};
+use crate::remediation::Server;
+use crate::report::{FixFor, Format};
+use crate::scan::{ScanOptions, ScanSettings};
 use crate::target::{ConnectTo, Overrides, Target, TargetError};
 use crate::x509::trust::{RootSource, TrustError, TrustStore};
-use crate::{analysis, probe};
+
+/// The longest `--timeout` or `--target-timeout` accepted: one day.
+pub const MAX_SECONDS: f64 = 86_400.0;
+/// The most targets scanned at once.
+pub const MAX_CONCURRENCY: usize = 10_000;
+/// The most connections at once to one server.
+pub const MAX_CONNECTIONS: usize = 1_000;
 
 /// A problem with what the user asked for: exit code 2.
 #[derive(Debug, Error)]
@@ -21,14 +33,14 @@ pub enum ConfigError {
     Trust(#[from] TrustError),
     #[error(transparent)]
     Identity(#[from] IdentityError),
-    #[error("--timeout must be a positive number of seconds, not {0}")]
-    Timeout(f64),
+    #[error("{flag} must be a number of seconds above 0 and at most {MAX_SECONDS}, not {value}")]
+    Seconds { flag: &'static str, value: f64 },
     #[error("--crit-days ({crit}) must not be larger than --warn-days ({warn})")]
     Days { warn: i64, crit: i64 },
-    #[error("--concurrency must be at least 1")]
-    Concurrency,
-    #[error("--max-connections must be at least 1")]
-    MaxConnections,
+    #[error("--concurrency must be from 1 to {MAX_CONCURRENCY}, not {0}")]
+    Concurrency(usize),
+    #[error("--max-connections must be from 1 to {MAX_CONNECTIONS}, not {0}")]
+    MaxConnections(usize),
     #[error("--sni '{0}' is not a valid DNS name")]
     Sni(String),
     #[error("cannot start the async runtime: {0}")]
@@ -37,27 +49,41 @@ pub enum ConfigError {
     Demo(String),
 }
 
-/// Turn the scan flags into targets and a scan configuration, checking each.
-pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigError> {
+/// Everything a scan run needs, checked.
+pub struct Settings {
+    pub targets: Vec<Target>,
+    pub scan: ScanSettings,
+    pub policy: Policy,
+}
+
+fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
+    if value.is_finite() && value > 0.0 && value <= MAX_SECONDS {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(ConfigError::Seconds { flag, value })
+    }
+}
+
+/// Turn the scan flags into targets, scan settings and a policy, checking each.
+pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     let targets = args
         .targets
         .iter()
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(ConfigError::Timeout(args.timeout));
-    }
+    let timeout = seconds("--timeout", args.timeout)?;
+    let target_timeout = seconds("--target-timeout", args.target_timeout)?;
     if args.crit_days > args.warn_days {
         return Err(ConfigError::Days {
             warn: args.warn_days,
             crit: args.crit_days,
         });
     }
-    if args.concurrency == 0 {
-        return Err(ConfigError::Concurrency);
+    if !(1..=MAX_CONCURRENCY).contains(&args.concurrency) {
+        return Err(ConfigError::Concurrency(args.concurrency));
     }
-    if args.max_connections == 0 {
-        return Err(ConfigError::MaxConnections);
+    if !(1..=MAX_CONNECTIONS).contains(&args.max_connections) {
+        return Err(ConfigError::MaxConnections(args.max_connections));
     }
     if let Some(sni) = &args.sni {
         if rustls::pki_types::DnsName::try_from(sni.as_str()).is_err() {
@@ -76,33 +102,57 @@ pub fn scan_config(args: &ScanArgs) -> Result<(Vec<Target>, ScanConfig), ConfigE
         TrustChoice::System => RootSource::System,
     };
     let trust = TrustStore::load(source, &args.ca_files)?;
-    let provider = probe::handshake::provider();
     let client_identity = match (&args.client_cert, &args.client_key) {
-        (Some(cert), Some(key)) => Some(load_client_identity(cert, key, &provider)?),
+        (Some(cert), Some(key)) => Some(load_client_identity(cert, key, &provider())?),
         _ => None,
     };
-    let timeout = Duration::from_secs_f64(args.timeout);
-    let config = ScanConfig {
+    let options = ScanOptions {
         timeout,
+        target_timeout,
         sni: args.sni.clone(),
         overrides,
-        handshake: HandshakeSettings {
-            verifier: trust.verifier(provider.clone())?,
-            provider,
-            client_identity,
-            timeout,
-        },
-        trust,
         http_port: Some(args.http_port),
         skip_http: args.no_http,
-        thresholds: analysis::ExpiryThresholds {
-            warn_days: args.warn_days,
-            crit_days: args.crit_days,
-        },
         concurrency: args.concurrency,
         enumerate: !args.quick,
         max_connections: args.max_connections,
-        handshake_counter: None,
     };
-    Ok((targets, config))
+    Ok(Settings {
+        targets,
+        scan: ScanSettings::new(options, trust, client_identity)?,
+        policy: Policy {
+            fail_on: severity(args.fail_on),
+            expiry: ExpiryThresholds {
+                warn_days: args.warn_days,
+                crit_days: args.crit_days,
+            },
+            overrides: Vec::new(),
+        },
+    })
+}
+
+pub fn severity(fail_on: FailOn) -> Severity {
+    match fail_on {
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    }
+}
+
+pub fn format(output: &OutputArgs) -> Format {
+    match output.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+pub fn fix_for(output: &OutputArgs) -> FixFor {
+    match output.fix_for {
+        FixForArg::All => FixFor::All,
+        FixForArg::Nginx => FixFor::Server(Server::Nginx),
+        FixForArg::Apache => FixFor::Server(Server::Apache),
+        FixForArg::Python => FixFor::Server(Server::Python),
+    }
 }

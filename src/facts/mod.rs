@@ -1,24 +1,26 @@
-//! Facts and findings: the typed, serializable data that flows from probes to analysis to reports.
-//!
-//! Probes fill in facts; `analysis` turns facts into [`Finding`]s; `report` renders both. These types
-//! are also the JSON report's wire format (see `src/report/report.schema.json` and [`SCHEMA_VERSION`]),
-//! so renaming a field is a breaking change that must bump the schema version.
+//! Facts: what the probes measured about one target, as typed data. No prose and no verdicts
+//! live here: enums for values from a known set, numbers for numbers, and failures as
+//! [`ProbeError`]s. `analysis` turns facts into findings; `report::wire` turns them into the JSON
+//! contract.
 
-use serde::{Deserialize, Serialize};
-
+pub mod error;
+pub mod hsts;
 pub mod time;
 
-/// Version of the JSON report layout. Bump on any incompatible change to these types.
-pub const SCHEMA_VERSION: u32 = 1;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
-/// The result of one probe step: its facts, or why there are none. A failure is data, never an
-/// early return that loses the rest of the report.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "status", rename_all = "snake_case")]
+pub use crate::tls::ProtocolVersion;
+pub use error::{ErrorKind, ProbeError, Step};
+pub use hsts::{HstsError, HstsFacts};
+
+/// The result of one probe: its facts, or why there are none. A failure is data, never an early
+/// return that loses the rest of the report.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome<T> {
     Ok(T),
-    Failed { reason: String },
-    Skipped { reason: String },
+    Failed(ProbeError),
+    Skipped(Skip),
 }
 
 impl<T> Outcome<T> {
@@ -29,108 +31,124 @@ impl<T> Outcome<T> {
         }
     }
 
-    pub fn failure(&self) -> Option<&str> {
+    pub fn failure(&self) -> Option<&ProbeError> {
         match self {
-            Outcome::Failed { reason } => Some(reason),
+            Outcome::Failed(error) => Some(error),
             _ => None,
         }
     }
 }
 
-/// Everything tlscheck learned about one target, plus the findings drawn from it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct HostReport {
+/// Why a probe did not run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// `--quick`.
+    Quick,
+    /// `--no-http`.
+    NoHttp,
+    /// It needs a TLS connection, and there was none.
+    NoTlsConnection,
+    /// The target could not be reached at all.
+    Unreachable,
+    /// The scan of the target ended before this probe ran.
+    NotReached,
+}
+
+/// Everything the probes learned about one target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostFacts {
     pub target: TargetFacts,
-    /// RFC 3339 time the scan of this target started.
-    pub scanned_at: String,
-    pub duration_ms: u64,
+    /// Unix seconds when the scan of this target started.
+    pub scanned_at: i64,
+    pub duration: Duration,
+    /// The target's time budget (`--target-timeout`).
+    pub budget: Duration,
     /// Set when the target could not be scanned at all (name did not resolve, TCP refused or timed
-    /// out): the report then holds no TLS or HTTP facts and the exit code is 3.
-    pub unreachable: Option<String>,
-    pub tls: Outcome<ConnectionFacts>,
-    pub certificates: Option<ChainFacts>,
+    /// out on every address): the record then holds no TLS or HTTP facts.
+    pub unreachable: Option<ProbeError>,
+    pub connection: Outcome<ConnectionFacts>,
+    pub chain: Option<ChainFacts>,
     pub client_auth: Option<ClientAuthFacts>,
     pub https: Outcome<HttpsResponseFacts>,
     pub redirect: Outcome<RedirectFacts>,
-    /// Protocol versions, cipher suites and groups from our own ClientHellos (skipped by
-    /// `--quick`).
+    /// Protocol versions, cipher suites and groups from our own ClientHellos.
     pub enumeration: Outcome<EnumerationFacts>,
-    pub findings: Vec<Finding>,
 }
 
-impl HostReport {
-    /// A report for `target` with nothing probed yet: every probe outcome skipped for `reason`.
-    pub fn unscanned(target: TargetFacts, scanned_at: String, reason: &str) -> HostReport {
-        fn skipped<T>(reason: &str) -> Outcome<T> {
-            Outcome::Skipped {
-                reason: reason.to_string(),
-            }
-        }
-        HostReport {
+impl HostFacts {
+    /// A record for `target` with nothing probed yet.
+    pub fn unscanned(target: TargetFacts, scanned_at: i64, budget: Duration) -> HostFacts {
+        HostFacts {
             target,
             scanned_at,
-            duration_ms: 0,
+            duration: Duration::ZERO,
+            budget,
             unreachable: None,
-            tls: skipped(reason),
-            certificates: None,
+            connection: Outcome::Skipped(Skip::NotReached),
+            chain: None,
             client_auth: None,
-            https: skipped(reason),
-            redirect: skipped(reason),
-            enumeration: skipped(reason),
-            findings: vec![],
+            https: Outcome::Skipped(Skip::NotReached),
+            redirect: Outcome::Skipped(Skip::NotReached),
+            enumeration: Outcome::Skipped(Skip::NotReached),
         }
     }
 
-    /// The most severe finding, if any.
-    pub fn worst_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|finding| finding.severity).max()
+    /// Marks the record unreachable: every probe that needs the server is skipped.
+    pub fn mark_unreachable(&mut self, error: ProbeError) {
+        self.connection = Outcome::Skipped(Skip::Unreachable);
+        self.https = Outcome::Skipped(Skip::Unreachable);
+        self.enumeration = Outcome::Skipped(Skip::Unreachable);
+        self.unreachable = Some(error);
     }
 }
 
 /// What was scanned, and where it was reached.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TargetFacts {
     /// The target exactly as the user typed it.
     pub input: String,
-    /// Host name or IP literal (IPv6 without brackets).
+    /// Host name (ASCII, lower case) or IP literal (IPv6 without brackets).
     pub host: String,
     pub port: u16,
     /// Server name sent in the TLS SNI extension; none for IP literals without `--sni`.
     pub sni: Option<String>,
     /// Path requested over HTTPS and HTTP.
     pub path: String,
+    /// Where the plain-HTTP redirect check starts; none with `--no-http`.
+    pub http_url: Option<String>,
     /// Addresses the name resolved to (or the `--connect-to` override).
-    pub addresses: Vec<String>,
-    /// The address the TLS connection was made to, `ip:port`.
-    pub connected_to: Option<String>,
+    pub addresses: Vec<IpAddr>,
+    /// The address the TLS connection was made to.
+    pub connected_to: Option<SocketAddr>,
 }
 
 /// The negotiated TLS connection, as rustls saw it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConnectionFacts {
-    /// `TLSv1.3`, `TLSv1.2`, ...
-    pub protocol: String,
-    /// IANA name, e.g. `TLS_AES_256_GCM_SHA384`.
-    pub cipher_suite: String,
-    /// IANA code point, e.g. `0x1302`.
-    pub cipher_suite_code: String,
-    /// IANA name of the key-exchange group, e.g. `X25519MLKEM768`, `x25519`, `secp256r1`.
-    pub key_exchange_group: Option<String>,
+    /// Wire version, e.g. 0x0304.
+    pub protocol: u16,
+    /// IANA code point.
+    pub cipher_suite: u16,
+    /// IANA code point of the key-exchange group.
+    pub key_exchange_group: Option<u16>,
     pub alpn: Option<String>,
-    pub tcp_connect_ms: f64,
-    pub handshake_ms: f64,
+    pub tcp_connect: Duration,
+    pub handshake: Duration,
     /// Length in bytes of the stapled OCSP response; none when the server stapled nothing.
     pub ocsp_stapled_bytes: Option<usize>,
-    /// Set when the server's handshake signature could not be verified (e.g. an RSA key under 2048
-    /// bits, which rustls refuses); the scan goes on so the rest can be reported.
-    pub handshake_signature_error: Option<String>,
+    /// The server's handshake signature could not be verified by rustls (e.g. an RSA key under
+    /// 2048 bits); the scan went on so the rest could be reported.
+    pub signature_failure: Option<CertificateFailure>,
 }
 
-/// The certificate chain as presented, and what we concluded about it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+/// The certificate chain as presented, and what the verifier concluded about it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChainFacts {
-    /// In the order the server sent them; the first is the leaf.
+    /// In the order the server sent them; the first is the leaf. Empty when the chain could not
+    /// be parsed (`unparsable` says why).
     pub certificates: Vec<CertificateFacts>,
+    /// Why the presented bytes are not a chain of X.509 certificates.
+    pub unparsable: Option<String>,
     /// Each certificate is issued by the one after it.
     pub order_correct: bool,
     /// The issuer of the last certificate that chains from the leaf was neither sent nor a trust
@@ -142,16 +160,50 @@ pub struct ChainFacts {
     pub hostname: HostnameFacts,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrustFacts {
     pub trusted: bool,
     /// Which roots were used: `webpki-roots`, `system`, plus any `--ca-file`.
     pub store: String,
-    /// rustls/webpki's reason when not trusted.
-    pub error: Option<String>,
+    /// webpki's reason when not trusted.
+    pub failure: Option<CertificateFailure>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+/// Why webpki (and so rustls) refused a certificate or a handshake signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateFailure {
+    UnknownIssuer,
+    /// A signature did not verify with the issuer's key. webpki also says this when the key is
+    /// outside the sizes it accepts (RSA under 2048 bits).
+    BadSignature,
+    UnsupportedSignatureAlgorithm,
+    /// Not valid for TLS server authentication (extended key usage).
+    WrongPurpose,
+    /// Expired at the scan time; `not_after` in Unix seconds when known.
+    Expired {
+        not_after: Option<i64>,
+    },
+    NotValidYet {
+        not_before: Option<i64>,
+    },
+    /// A CA certificate (e.g. a self-signed root) used as the server certificate.
+    CaUsedAsEndEntity,
+    /// An end-entity certificate used as a CA.
+    EndEntityUsedAsCa,
+    /// X.509 v1 or v2: webpki accepts only v3.
+    UnsupportedCertVersion,
+    /// The DER encoding is invalid.
+    BadEncoding,
+    Revoked,
+    /// A name or path constraint is violated.
+    ConstraintViolated,
+    /// Anything else webpki reports, by its name.
+    Other {
+        name: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostnameFacts {
     /// The name checked: the SNI name, or the IP literal.
     pub name: String,
@@ -161,7 +213,7 @@ pub struct HostnameFacts {
 }
 
 /// One X.509 certificate, parsed.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateFacts {
     pub subject: String,
     pub issuer: String,
@@ -170,19 +222,19 @@ pub struct CertificateFacts {
     pub ip_addresses: Vec<String>,
     /// Colon-separated upper-case hex.
     pub serial: String,
-    /// RFC 3339.
-    pub not_before: String,
-    /// RFC 3339.
-    pub not_after: String,
+    /// Unix seconds.
+    pub not_before: i64,
+    /// Unix seconds.
+    pub not_after: i64,
     /// Whole days from the scan time to `not_after`; negative once expired.
     pub days_left: i64,
     pub expired: bool,
     pub not_yet_valid: bool,
     pub key: KeyFacts,
-    /// e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`.
+    /// OpenSSL's name, e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`, or the OID.
     pub signature_algorithm: String,
-    /// Hash used by the signature, when it has a separate one (`SHA-1`, `SHA-256`, `MD5`).
-    pub signature_hash: Option<String>,
+    /// Hash used by the signature, when it has a separate one.
+    pub signature_hash: Option<HashAlgorithm>,
     pub is_ca: bool,
     /// Issuer equals subject and the certificate's signature verifies with its own key.
     pub self_signed: bool,
@@ -194,21 +246,71 @@ pub struct CertificateFacts {
     pub sct_count: usize,
     /// TLS feature extension asks for OCSP stapling.
     pub must_staple: bool,
-    /// The certificate exactly as the server sent it, PEM-encoded.
-    pub pem: String,
+    /// The certificate exactly as the server sent it (DER).
+    pub der: Vec<u8>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyFacts {
-    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID when unknown.
-    pub algorithm: String,
+    pub algorithm: KeyAlgorithm,
     pub bits: u32,
-    /// Named curve for EC keys, e.g. `P-256`.
+    /// Named curve for EC keys, e.g. `P-256`, or the curve's OID when unknown.
     pub curve: Option<String>,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyAlgorithm {
+    Rsa,
+    Ec,
+    Ed25519,
+    Ed448,
+    Dsa,
+    /// Another algorithm, by OID.
+    Other(String),
+}
+
+impl KeyAlgorithm {
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    pub fn name(&self) -> &str {
+        match self {
+            KeyAlgorithm::Rsa => "RSA",
+            KeyAlgorithm::Ec => "EC",
+            KeyAlgorithm::Ed25519 => "Ed25519",
+            KeyAlgorithm::Ed448 => "Ed448",
+            KeyAlgorithm::Dsa => "DSA",
+            KeyAlgorithm::Other(oid) => oid,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HashAlgorithm {
+    Md2,
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// `MD5`, `SHA-1`, `SHA-256`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Md2 => "MD2",
+            HashAlgorithm::Md5 => "MD5",
+            HashAlgorithm::Sha1 => "SHA-1",
+            HashAlgorithm::Sha224 => "SHA-224",
+            HashAlgorithm::Sha256 => "SHA-256",
+            HashAlgorithm::Sha384 => "SHA-384",
+            HashAlgorithm::Sha512 => "SHA-512",
+        }
+    }
+}
+
 /// Client-certificate (mutual TLS) behaviour of the server.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientAuthFacts {
     /// The server sent a CertificateRequest.
     pub requested: bool,
@@ -220,122 +322,169 @@ pub struct ClientAuthFacts {
     pub required: Option<bool>,
     /// The server accepted the certificate we presented; none when we presented none.
     pub accepted: Option<bool>,
-    /// Alert the server sent when it refused a client, e.g. `certificate_required`.
-    pub refusal: Option<String>,
+    /// How the server refused a client.
+    pub refusal: Option<Refusal>,
+}
+
+/// How a server refused a TLS client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A TLS alert, by its code (e.g. 116, certificate_required).
+    Alert(u8),
+    /// It closed or reset the connection without an alert.
+    Closed,
 }
 
 /// The HTTPS response to a GET of the target path, read on the scanned connection.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpsResponseFacts {
     pub url: String,
-    /// HTTP status code (named so it cannot clash with the outcome's `status` tag).
     pub status_code: u16,
     pub location: Option<String>,
     pub server: Option<String>,
     pub hsts: Option<HstsFacts>,
 }
 
-/// A parsed `Strict-Transport-Security` header.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct HstsFacts {
-    pub raw: String,
-    pub max_age: Option<u64>,
-    pub include_subdomains: bool,
-    pub preload: bool,
-    /// Why the header is invalid, when it is (browsers then ignore it).
-    pub error: Option<String>,
-}
-
 /// The plain-HTTP redirect chain starting at `http://HOST[:http-port]/path`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RedirectFacts {
     pub start_url: String,
     pub hops: Vec<RedirectHop>,
-    pub verdict: RedirectVerdict,
+    /// Why the probe stopped following.
+    pub end: RedirectEnd,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RedirectHop {
     pub url: String,
     pub status_code: u16,
     pub location: Option<String>,
-    /// The hop's `Location` stays on the scanned host.
+    /// Where `location` leads, resolved against `url`, when it is an http(s) URL.
+    pub next: Option<String>,
+    /// `next` is https.
+    pub next_is_https: bool,
+    /// `next` stays on the scanned host (true when there is no `next`).
     pub same_host: bool,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum RedirectVerdict {
-    /// Reaches https on the same host with 301 or 308.
-    HttpsPermanent,
-    /// Reaches https on the same host, but with at least one 302, 303 or 307.
-    HttpsTemporary,
-    /// Leaves for another host.
-    OtherHost,
-    /// Answers over plain HTTP without redirecting.
-    NoRedirect,
-    /// Redirects, but only to other plain-HTTP URLs and never reaches https.
-    StaysHttp,
-    /// Redirects back to itself.
+/// Why the redirect probe stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirectEnd {
+    /// The last hop answered without a usable redirect.
+    Answered,
+    /// A redirect reached https on the scanned host (that endpoint is the TLS probe's).
+    ReachedHttps,
+    /// A redirect left the scanned host.
+    LeftHost,
+    /// A redirect led to a URL already visited.
     Loop,
-    /// More hops than the limit.
-    TooManyHops,
+    /// [`crate::probe::redirect::MAX_HOPS`] redirects were followed.
+    HopLimit,
 }
 
 /// What the raw prober learned with tlscheck's own ClientHellos, SSLv2 to TLS 1.3.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EnumerationFacts {
     /// One entry per version, SSLv2 first.
     pub protocols: Vec<ProtocolFacts>,
     /// One entry per accepted version, oldest first.
     pub cipher_suites: Vec<VersionSuites>,
-    /// Key-exchange groups the server accepts, in the order it chose them; that is its order of
-    /// preference when `groups_server_order` is true.
-    pub groups: Vec<GroupFacts>,
-    /// Where `groups` came from: `tls1.3` (HelloRetryRequest) or `tls1.2` (ECDHE parameters).
-    pub groups_probed_with: Option<String>,
+    /// Key-exchange groups the server accepts (IANA codes), in the order it chose them; that is
+    /// its order of preference when `groups_server_order` is true.
+    pub groups: Vec<u16>,
+    /// Where `groups` came from: TLS 1.3 HelloRetryRequests, or the ECDHE parameters of an
+    /// older version.
+    pub groups_probed_with: Option<ProtocolVersion>,
     /// The server picks the group by its own order (true) or by the client's (false); none with
     /// fewer than two groups.
     pub groups_server_order: Option<bool>,
     /// TCP connections (one handshake attempt each) the enumeration used.
     pub handshakes: u32,
-    pub duration_ms: u64,
+    pub duration: Duration,
     /// Connections at once to this server (`--max-connections`).
     pub max_connections: usize,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ProtocolFacts {
-    /// `SSLv2`, `SSLv3`, `TLSv1.0`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
-    pub version: String,
-    pub accepted: bool,
-    /// Why we concluded so: the ServerHello, the alert, the downgraded version, the closed
-    /// connection.
-    pub evidence: String,
-    /// Set when the probe itself failed (timeout, reset twice) so `accepted` is unknown.
-    pub error: Option<String>,
+impl EnumerationFacts {
+    /// What the enumeration found out about `version`.
+    pub fn protocol(&self, version: ProtocolVersion) -> Option<&ProtocolFacts> {
+        self.protocols.iter().find(|p| p.version == version)
+    }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProtocolFacts {
+    pub version: ProtocolVersion,
+    pub support: Support,
+}
+
+/// Whether a server speaks a version: only a definite answer says no.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Support {
+    /// It answered a hello of this version with a ServerHello of it.
+    Accepted(Reply),
+    /// It answered, definitely, that it does not speak it (alert, lower version, close).
+    Refused(Reply),
+    /// The probe failed (timeout, reset, size limit, time budget): we do not know.
+    Unknown(ProbeError),
+}
+
+impl Support {
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, Support::Accepted(_))
+    }
+
+    pub fn is_refused(&self) -> bool {
+        matches!(self, Support::Refused(_))
+    }
+}
+
+/// A server's answer to one of our hellos, as evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    ServerHello {
+        version: u16,
+        cipher_suite: u16,
+    },
+    HelloRetryRequest {
+        group: Option<u16>,
+    },
+    /// A TLS alert, by its description code.
+    Alert(u8),
+    /// A ServerHello of a lower version than offered.
+    LowerVersion(u16),
+    Sslv2ServerHello {
+        cipher_kinds: usize,
+    },
+    Sslv2Error(u16),
+    NotTls(NotTlsKind),
+    /// The connection closed before the server said anything.
+    Closed,
+}
+
+pub use crate::tls::server_reply::NotTlsKind;
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct VersionSuites {
-    pub version: String,
+    pub version: ProtocolVersion,
     /// The server picks by its own order (true) or by the client's (false); none with fewer
     /// than two suites.
     pub server_order: Option<bool>,
     /// In the server's order of preference when it enforces one, else by code point.
     pub suites: Vec<SuiteFacts>,
+    /// Set when the walk over this version's suites was cut short, so `suites` may miss some.
+    pub incomplete: Option<ProbeError>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+/// A suite the server accepted, with the parameters it sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuiteFacts {
-    /// IANA name.
-    pub name: String,
+    pub id: SuiteId,
+    /// IANA name (the specification's for SSLv2 kinds).
+    pub name: &'static str,
     /// OpenSSL's name, which nginx, Apache and sslscan print.
-    pub openssl_name: Option<String>,
-    /// IANA code point, e.g. `0xC02F` (SSLv2 kinds have three bytes).
-    pub code: String,
-    /// `ECDHE`, `DHE`, `RSA`, `ECDH`, `DH`, `PSK`, `TLS13`, ...
-    pub key_exchange: String,
+    pub openssl_name: Option<&'static str>,
+    pub key_exchange: crate::tls::suites::KeyExchange,
     /// Bulk cipher key bits.
     pub bits: u16,
     pub forward_secrecy: bool,
@@ -349,74 +498,29 @@ pub struct SuiteFacts {
     pub triple_des: bool,
     /// Size of the DH prime the server sent (DHE suites).
     pub dh_bits: Option<u32>,
-    /// Curve of the server's ECDHE parameters (ECDHE suites, TLS ≤ 1.2).
-    pub ecdh_group: Option<String>,
+    /// Curve of the server's ECDHE parameters (ECDHE suites, TLS ≤ 1.2), IANA code.
+    pub ecdh_group: Option<u16>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct GroupFacts {
-    /// IANA name, e.g. `x25519`, `secp256r1`, `ffdhe2048`, `X25519MLKEM768`.
-    pub name: String,
-    pub code: String,
-    /// `ecdhe`, `ffdhe`, `hybrid` (post-quantum hybrid) or `pq`.
-    pub kind: String,
+impl SuiteFacts {
+    /// The name people know: OpenSSL's when it has one, else IANA's.
+    pub fn display_name(&self) -> &'static str {
+        self.openssl_name.unwrap_or(self.name)
+    }
 }
 
-/// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
+/// A cipher suite's code point: two bytes in TLS, three for an SSLv2 cipher kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SuiteId {
+    Tls(u16),
+    Sslv2(u32),
 }
 
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    pub fn as_str(self) -> &'static str {
+impl std::fmt::Display for SuiteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
+            SuiteId::Tls(code) => write!(f, "0x{code:04X}"),
+            SuiteId::Sslv2(code) => write!(f, "0x{code:06X}"),
         }
     }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Something wrong (or worth knowing) about the deployment, with the evidence and the fix.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Finding {
-    /// Stable identifier, e.g. `cert.expired`. Never changes meaning once released.
-    pub id: String,
-    pub severity: Severity,
-    /// One line saying what is wrong.
-    pub title: String,
-    /// The observed facts that triggered it.
-    pub evidence: String,
-    pub fix: Fix,
-}
-
-/// How to fix a finding in the servers people deploy.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Fix {
-    pub nginx: String,
-    pub apache: String,
-    /// Python's `ssl` module / Flask `app.run(ssl_context=...)`.
-    pub python: String,
 }

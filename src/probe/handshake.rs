@@ -2,6 +2,7 @@
 //! as presented, the trust verdict (without aborting on it), whether the server asked for a client
 //! certificate, and the HTTPS response to a GET on the same connection.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -15,11 +16,14 @@ use rustls::sign::CertifiedKey;
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, Error, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
 use thiserror::Error;
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::facts::{ConnectionFacts, HttpsResponseFacts};
-use crate::probe::http::{get, header_text, parse_hsts, GetError};
+use crate::facts::hsts::parse_hsts;
+use crate::facts::{
+    CertificateFailure, ConnectionFacts, ErrorKind, HttpsResponseFacts, ProbeError, Step,
+};
+use crate::probe::connector::{Connection, Session};
+use crate::probe::http::{get, header_text};
 
 /// The crypto provider every probe uses: aws-lc-rs with every suite and group it has, so we can
 /// talk to as many servers as rustls allows.
@@ -91,13 +95,12 @@ pub struct HandshakeSettings {
     pub provider: Arc<CryptoProvider>,
     pub verifier: Arc<WebPkiServerVerifier>,
     pub client_identity: Option<Arc<CertifiedKey>>,
-    pub timeout: Duration,
 }
 
 /// One handshake to make.
 #[derive(Clone, Debug)]
 pub struct HandshakeRequest {
-    pub address: std::net::SocketAddr,
+    pub address: SocketAddr,
     pub server_name: ServerName<'static>,
     /// `Host:` header and URL authority for the HTTPS request.
     pub authority: String,
@@ -114,77 +117,34 @@ pub struct VerifierRecord {
     pub ocsp_response: Vec<u8>,
     /// Why the chain does not lead to a trusted root. Validity dates and the host name are
     /// judged separately, so an expired or misnamed but otherwise trusted chain has none.
-    pub trust_error: Option<Error>,
+    pub trust_error: Option<CertificateFailure>,
     /// The server's handshake signature did not verify with rustls (e.g. RSA under 2048 bits).
-    pub signature_error: Option<Error>,
-}
-
-/// Why a TLS connection could not be used.
-#[derive(Clone, Debug)]
-pub struct TlsFailure {
-    pub message: String,
-    /// TLS alert received from the server, e.g. `protocol_version`, `handshake_failure`.
-    pub alert: Option<String>,
+    pub signature_error: Option<CertificateFailure>,
 }
 
 /// The result of one handshake probe that reached the server over TCP.
 #[derive(Clone, Debug)]
 pub struct HandshakeRecord {
-    pub connected_to: std::net::SocketAddr,
-    pub tcp_connect_ms: f64,
-    pub connection: Result<ConnectionFacts, TlsFailure>,
+    pub connected_to: SocketAddr,
+    pub tcp_connect: Duration,
+    pub connection: Result<ConnectionFacts, ProbeError>,
     pub verifier: VerifierRecord,
     /// Distinguished names (DER) the server listed in its CertificateRequest, when it sent one.
     pub client_auth_request: Option<Vec<Vec<u8>>>,
     /// The HTTPS exchange after the handshake; none when the handshake failed.
-    pub https: Option<Result<HttpsResponseFacts, TlsFailure>>,
+    pub https: Option<Result<HttpsResponseFacts, ProbeError>>,
 }
 
-/// The TCP connection failed: the target is unreachable.
-#[derive(Clone, Debug, Error)]
-pub enum ConnectError {
-    #[error("cannot connect to {address}: {reason}")]
-    Refused {
-        address: std::net::SocketAddr,
-        reason: String,
-    },
-    #[error("cannot connect to {address}: timed out after {seconds:.1}s")]
-    Timeout {
-        address: std::net::SocketAddr,
-        seconds: f64,
-    },
-}
-
-/// Open a TCP connection within `timeout`.
-pub async fn connect(
-    address: std::net::SocketAddr,
-    timeout: Duration,
-) -> Result<TcpStream, ConnectError> {
-    match tokio::time::timeout(timeout, TcpStream::connect(address)).await {
-        Err(_) => Err(ConnectError::Timeout {
-            address,
-            seconds: timeout.as_secs_f64(),
-        }),
-        Ok(Err(error)) => Err(ConnectError::Refused {
-            address,
-            reason: error.to_string(),
-        }),
-        Ok(Ok(stream)) => {
-            // Small request/response exchanges: don't let Nagle delay them.
-            let _ = stream.set_nodelay(true);
-            Ok(stream)
-        }
-    }
-}
-
-/// Make one TLS connection and, when it succeeds, one HTTPS GET on it.
+/// Make one TLS connection through the gate and, when it succeeds, one HTTPS GET on it. An error
+/// means the TCP connection could not be made (or the budget ran out before it).
 pub async fn probe(
     request: &HandshakeRequest,
     settings: &HandshakeSettings,
-) -> Result<HandshakeRecord, ConnectError> {
+    session: &Session,
+) -> Result<HandshakeRecord, ProbeError> {
     let tcp_started = Instant::now();
-    let tcp = connect(request.address, settings.timeout).await?;
-    let tcp_connect_ms = millis(tcp_started.elapsed());
+    let tcp = session.connect(request.address, &session.step()).await?;
+    let tcp_connect = tcp_started.elapsed();
 
     let verifier_record = Arc::new(Mutex::new(VerifierRecord::default()));
     let client_auth_request = Arc::new(Mutex::new(None));
@@ -201,10 +161,7 @@ pub async fn probe(
     };
     let mut config = ClientConfig::builder_with_provider(settings.provider.clone())
         .with_protocol_versions(rustls::ALL_VERSIONS)
-        .map_err(|e| ConnectError::Refused {
-            address: request.address,
-            reason: format!("internal error configuring TLS: {e}"),
-        })?
+        .map_err(|e| ProbeError::new(ErrorKind::Internal, Step::Handshake, e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_client_cert_resolver(Arc::new(resolver));
@@ -213,45 +170,31 @@ pub async fn probe(
     let connector = TlsConnector::from(Arc::new(config));
 
     let handshake_started = Instant::now();
-    let handshake = tokio::time::timeout(
-        settings.timeout,
-        connector.connect(request.server_name.clone(), tcp),
-    )
-    .await;
+    let handshake = session
+        .step()
+        .run(Step::Handshake, async {
+            connector
+                .connect(request.server_name.clone(), tcp)
+                .await
+                .map_err(|error| tls_error(&error, Step::Handshake))
+        })
+        .await;
     let (connection, https) = match handshake {
-        Err(_) => (
-            Err(TlsFailure {
-                message: format!(
-                    "no TLS handshake within {:.1}s (the server accepted TCP but did not answer)",
-                    settings.timeout.as_secs_f64()
-                ),
-                alert: None,
-            }),
-            None,
-        ),
-        Ok(Err(error)) => (Err(tls_failure(&error)), None),
-        Ok(Ok(stream)) => {
-            let handshake_ms = millis(handshake_started.elapsed());
+        Err(error) => (Err(error), None),
+        Ok(stream) => {
             let facts = connection_facts(
                 stream.get_ref().1,
-                tcp_connect_ms,
-                handshake_ms,
+                tcp_connect,
+                handshake_started.elapsed(),
                 &lock(&verifier_record),
             );
-            let https = tokio::time::timeout(
-                settings.timeout,
-                https_get(stream, &request.authority, &request.path),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                Err(TlsFailure {
-                    message: format!(
-                        "no HTTP response within {:.1}s",
-                        settings.timeout.as_secs_f64()
-                    ),
-                    alert: None,
-                })
-            });
+            let https = session
+                .step()
+                .run(
+                    Step::Response,
+                    https_get(stream, &request.authority, &request.path),
+                )
+                .await;
             (Ok(facts), Some(https))
         }
     };
@@ -259,7 +202,7 @@ pub async fn probe(
     let client_auth_request = lock(&client_auth_request).clone();
     Ok(HandshakeRecord {
         connected_to: request.address,
-        tcp_connect_ms,
+        tcp_connect,
         connection,
         verifier,
         client_auth_request,
@@ -271,146 +214,181 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn millis(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 1000.0 * 100.0).round() / 100.0
-}
-
 fn connection_facts(
     connection: &rustls::ClientConnection,
-    tcp_connect_ms: f64,
-    handshake_ms: f64,
+    tcp_connect: Duration,
+    handshake: Duration,
     verifier: &VerifierRecord,
 ) -> ConnectionFacts {
     let ocsp_len = verifier.ocsp_response.len();
-    let suite = connection.negotiated_cipher_suite().map(|s| s.suite());
     ConnectionFacts {
-        protocol: connection
-            .protocol_version()
-            .map(protocol_name)
-            .unwrap_or_else(|| "unknown".into()),
-        cipher_suite: suite.map(suite_name).unwrap_or_else(|| "unknown".into()),
-        cipher_suite_code: suite
-            .map(|s| format!("0x{:04X}", u16::from(s)))
-            .unwrap_or_default(),
+        protocol: connection.protocol_version().map(u16::from).unwrap_or(0),
+        cipher_suite: connection
+            .negotiated_cipher_suite()
+            .map(|s| u16::from(s.suite()))
+            .unwrap_or(0),
         key_exchange_group: connection
             .negotiated_key_exchange_group()
-            .map(|group| group_name(group.name())),
+            .map(|group| u16::from(group.name())),
         alpn: connection
             .alpn_protocol()
             .map(|p| String::from_utf8_lossy(p).into_owned()),
-        tcp_connect_ms,
-        handshake_ms,
+        tcp_connect,
+        handshake,
         ocsp_stapled_bytes: (ocsp_len > 0).then_some(ocsp_len),
-        handshake_signature_error: verifier.signature_error.as_ref().map(|e| e.to_string()),
+        signature_failure: verifier.signature_error.clone(),
     }
 }
 
-/// `TLSv1.3` style names, as OpenSSL and the peers print them (the codec's names).
-pub fn protocol_name(version: rustls::ProtocolVersion) -> String {
-    crate::tls::version_name(u16::from(version))
+/// A TLS failure as a probe error at `step`: the rustls error inside an I/O or hyper error
+/// chain, classified, or the I/O error itself.
+pub fn tls_error(error: &(dyn std::error::Error + 'static), step: Step) -> ProbeError {
+    find_tls_error(error, step)
+        .unwrap_or_else(|| ProbeError::new(ErrorKind::Protocol, step, error.to_string()))
 }
 
-/// IANA name of a cipher suite, from the codec's suite registry.
-pub fn suite_name(suite: rustls::CipherSuite) -> String {
-    crate::tls::suites::iana_name(u16::from(suite))
-}
-
-/// IANA name of a named group (`x25519`, `secp256r1`, `X25519MLKEM768`, ...), from the codec's
-/// group registry.
-pub fn group_name(group: rustls::NamedGroup) -> String {
-    crate::tls::groups::display_name(u16::from(group))
-}
-
-/// The RFC's name of an alert (`handshake_failure`, `unknown_ca`), from the codec's table.
-pub fn alert_name(alert: rustls::AlertDescription) -> String {
-    let code = u8::from(alert);
-    crate::tls::alert::description_name(code)
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("alert {code}"))
-}
-
-/// Find the rustls error inside an I/O or hyper error chain and describe it.
-fn tls_failure(error: &(dyn std::error::Error + 'static)) -> TlsFailure {
+fn find_tls_error(error: &(dyn std::error::Error + 'static), step: Step) -> Option<ProbeError> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = source {
         if let Some(tls) = current.downcast_ref::<Error>() {
-            return describe_tls_error(tls);
+            return Some(rustls_error(tls, step));
         }
         if let Some(io) = current.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if let Some(tls) = inner.downcast_ref::<Error>() {
-                    return describe_tls_error(tls);
-                }
+            if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
+                return Some(rustls_error(tls, step));
             }
-            if io.kind() == std::io::ErrorKind::UnexpectedEof {
-                return TlsFailure {
-                    message: "the server closed the connection".into(),
-                    alert: None,
-                };
-            }
-            if io.kind() == std::io::ErrorKind::ConnectionReset {
-                return TlsFailure {
-                    message: "the server reset the connection".into(),
-                    alert: None,
-                };
-            }
+            return Some(crate::probe::connector::io_error(io, step));
         }
         source = current.source();
     }
-    TlsFailure {
-        message: error.to_string(),
-        alert: None,
+    None
+}
+
+/// A rustls error as a probe error: an alert from the server, or the protocol broken.
+fn rustls_error(error: &Error, step: Step) -> ProbeError {
+    match error {
+        Error::AlertReceived(alert) => {
+            ProbeError::new(ErrorKind::Alert(u8::from(*alert)), step, "")
+        }
+        Error::PeerIncompatible(reason) => ProbeError::new(
+            ErrorKind::Protocol,
+            step,
+            format!(
+                "the server's choice is one rustls does not support: {}",
+                variant_words(&format!("{reason:?}"))
+            ),
+        ),
+        Error::InvalidMessage(reason) => ProbeError::new(
+            ErrorKind::Protocol,
+            step,
+            format!(
+                "invalid TLS message: {}",
+                variant_words(&format!("{reason:?}"))
+            ),
+        ),
+        Error::PeerMisbehaved(reason) => ProbeError::new(
+            ErrorKind::Protocol,
+            step,
+            format!(
+                "the server broke the protocol: {}",
+                variant_words(&format!("{reason:?}"))
+            ),
+        ),
+        Error::InvalidCertificate(failure) => ProbeError::new(
+            ErrorKind::Protocol,
+            step,
+            format!(
+                "certificate refused: {}",
+                variant_words(&format!("{failure:?}"))
+            ),
+        ),
+        other => ProbeError::new(ErrorKind::Protocol, step, other.to_string()),
     }
 }
 
-fn describe_tls_error(error: &Error) -> TlsFailure {
-    match error {
-        Error::AlertReceived(alert) => {
-            let name = alert_name(*alert);
-            let meaning = match alert {
-                rustls::AlertDescription::ProtocolVersion => {
-                    ": it does not accept TLS 1.2 or 1.3 (it may speak only TLS 1.0/1.1 or SSL)"
-                }
-                rustls::AlertDescription::HandshakeFailure
-                | rustls::AlertDescription::InsufficientSecurity => {
-                    ": no cipher suite or key-exchange group in common with a modern client (it may allow only legacy suites)"
-                }
-                _ => "",
-            };
-            TlsFailure {
-                message: format!("the server refused the handshake with alert {name}{meaning}"),
-                alert: Some(name),
-            }
+/// A rustls or webpki error variant's name as lower-case words, without its fields:
+/// `UnsupportedCertVersion` to `unsupported cert version`.
+pub fn variant_words(debug: &str) -> String {
+    let name: String = debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let mut words = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            words.push(' ');
         }
-        Error::PeerIncompatible(reason) => TlsFailure {
-            message: format!("no protocol version or cipher suite in common with rustls (TLS 1.2/1.3, modern suites): {reason:?}"),
-            alert: None,
+        if c == '_' {
+            words.push(' ');
+        } else {
+            words.push(c.to_ascii_lowercase());
+        }
+    }
+    words
+}
+
+/// What webpki's verdict on a certificate means, typed.
+pub fn certificate_failure(error: &Error) -> CertificateFailure {
+    use CertificateError as E;
+    let seconds = |time: &UnixTime| i64::try_from(time.as_secs()).ok();
+    match error {
+        Error::InvalidCertificate(failure) => match failure {
+            E::UnknownIssuer => CertificateFailure::UnknownIssuer,
+            E::BadSignature => CertificateFailure::BadSignature,
+            #[allow(deprecated)]
+            E::UnsupportedSignatureAlgorithm
+            | E::UnsupportedSignatureAlgorithmContext { .. }
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                CertificateFailure::UnsupportedSignatureAlgorithm
+            }
+            E::InvalidPurpose | E::InvalidPurposeContext { .. } => CertificateFailure::WrongPurpose,
+            E::Expired => CertificateFailure::Expired { not_after: None },
+            E::ExpiredContext { not_after, .. } => CertificateFailure::Expired {
+                not_after: seconds(not_after),
+            },
+            E::NotValidYet => CertificateFailure::NotValidYet { not_before: None },
+            E::NotValidYetContext { not_before, .. } => CertificateFailure::NotValidYet {
+                not_before: seconds(not_before),
+            },
+            E::BadEncoding => CertificateFailure::BadEncoding,
+            E::Revoked => CertificateFailure::Revoked,
+            E::Other(other) => match other.0.downcast_ref::<webpki::Error>() {
+                Some(webpki::Error::CaUsedAsEndEntity) => CertificateFailure::CaUsedAsEndEntity,
+                Some(webpki::Error::EndEntityUsedAsCa) => CertificateFailure::EndEntityUsedAsCa,
+                Some(webpki::Error::UnsupportedCertVersion) => {
+                    CertificateFailure::UnsupportedCertVersion
+                }
+                Some(
+                    webpki::Error::NameConstraintViolation
+                    | webpki::Error::PathLenConstraintViolated
+                    | webpki::Error::MaximumPathDepthExceeded
+                    | webpki::Error::MaximumPathBuildCallsExceeded,
+                ) => CertificateFailure::ConstraintViolated,
+                Some(other) => CertificateFailure::Other {
+                    name: variant_words(&format!("{other:?}")),
+                },
+                None => CertificateFailure::Other {
+                    name: other.0.to_string(),
+                },
+            },
+            other => CertificateFailure::Other {
+                name: variant_words(&format!("{other:?}")),
+            },
         },
-        Error::InvalidMessage(reason) => TlsFailure {
-            message: format!("the server's reply is not valid TLS 1.2/1.3: {reason:?}"),
-            alert: None,
-        },
-        other => TlsFailure {
-            message: other.to_string(),
-            alert: None,
+        other => CertificateFailure::Other {
+            name: other.to_string(),
         },
     }
 }
 
 async fn https_get(
-    stream: tokio_rustls::client::TlsStream<TcpStream>,
+    stream: tokio_rustls::client::TlsStream<Connection>,
     authority: &str,
     path: &str,
-) -> Result<HttpsResponseFacts, TlsFailure> {
+) -> Result<HttpsResponseFacts, ProbeError> {
     let response = get(stream, authority, path)
         .await
-        .map_err(|error| match error {
-            GetError::Handshake(e) | GetError::Response(e) => tls_failure(&e),
-            GetError::Request(e) => TlsFailure {
-                message: format!("cannot build the request for '{path}': {e}"),
-                alert: None,
-            },
-        })?;
+        .map_err(|error| error.into_probe_error(|inner| find_tls_error(inner, Step::Response)))?;
     Ok(HttpsResponseFacts {
         url: format!("https://{authority}{path}"),
         status_code: response.status().as_u16(),
@@ -430,6 +408,17 @@ struct RecordingVerifier {
 /// Why `end_entity` + `intermediates` do not lead to a trusted root, judged apart from validity
 /// dates and the host name (both reported by the analysis); none when the chain is trusted.
 pub fn chain_trust_error(
+    verifier: &WebPkiServerVerifier,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Option<CertificateFailure> {
+    raw_trust_error(verifier, end_entity, intermediates, server_name, now)
+        .map(|error| certificate_failure(&error))
+}
+
+fn raw_trust_error(
     verifier: &WebPkiServerVerifier,
     end_entity: &CertificateDer<'_>,
     intermediates: &[CertificateDer<'_>],
@@ -502,7 +491,7 @@ impl RecordingVerifier {
         result: Result<HandshakeSignatureValid, Error>,
     ) -> Result<HandshakeSignatureValid, Error> {
         result.or_else(|error| {
-            lock(&self.record).signature_error = Some(error);
+            lock(&self.record).signature_error = Some(certificate_failure(&error));
             Ok(HandshakeSignatureValid::assertion())
         })
     }
@@ -579,37 +568,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_follow_iana_and_rfc_spelling() {
+    fn variant_names_read_as_words() {
         assert_eq!(
-            suite_name(rustls::CipherSuite::TLS13_AES_256_GCM_SHA384),
-            "TLS_AES_256_GCM_SHA384"
+            variant_words("UnsupportedCertVersion"),
+            "unsupported cert version"
         );
         assert_eq!(
-            suite_name(rustls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
-        );
-        assert_eq!(group_name(rustls::NamedGroup::X25519), "x25519");
-        assert_eq!(group_name(rustls::NamedGroup::secp256r1), "secp256r1");
-        assert_eq!(
-            group_name(rustls::NamedGroup::X25519MLKEM768),
-            "X25519MLKEM768"
+            variant_words("InvalidContentType { x: 1 }"),
+            "invalid content type"
         );
         assert_eq!(
-            alert_name(rustls::AlertDescription::HandshakeFailure),
-            "handshake_failure"
+            variant_words("TrailingData(\"SessionID\")"),
+            "trailing data"
         );
+    }
+
+    #[test]
+    fn webpki_errors_behind_other_are_typed() {
+        let other = Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            Arc::new(webpki::Error::UnsupportedCertVersion),
+        )));
         assert_eq!(
-            alert_name(rustls::AlertDescription::CertificateRequired),
-            "certificate_required"
+            certificate_failure(&other),
+            CertificateFailure::UnsupportedCertVersion
         );
+        let ca = Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
+            webpki::Error::CaUsedAsEndEntity,
+        ))));
         assert_eq!(
-            alert_name(rustls::AlertDescription::UnknownCA),
-            "unknown_ca"
+            certificate_failure(&ca),
+            CertificateFailure::CaUsedAsEndEntity
         );
+        let expired = Error::InvalidCertificate(CertificateError::ExpiredContext {
+            time: UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)),
+            not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_609_459_200)),
+        });
         assert_eq!(
-            alert_name(rustls::AlertDescription::UnknownPSKIdentity),
-            "unknown_psk_identity"
+            certificate_failure(&expired),
+            CertificateFailure::Expired {
+                not_after: Some(1_609_459_200)
+            }
         );
-        assert_eq!(protocol_name(rustls::ProtocolVersion::TLSv1_3), "TLSv1.3");
+    }
+
+    #[test]
+    fn an_alert_is_an_alert_kind() {
+        let error = rustls_error(
+            &Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+            Step::Handshake,
+        );
+        assert_eq!(error.kind, ErrorKind::Alert(40));
     }
 }

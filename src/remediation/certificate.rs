@@ -1,8 +1,8 @@
-//! Fixes for certificate and chain findings, for nginx, Apache mod_ssl and Python's `ssl`.
+//! Fixes for certificate and chain findings.
 
-use crate::facts::Fix;
+use super::Fix;
 
-pub fn full_chain_fix() -> Fix {
+pub(super) fn full_chain_fix() -> Fix {
     Fix {
         nginx: "Point `ssl_certificate` at the full chain: the leaf first, then each intermediate \
                 (`cat server.crt intermediate.crt > fullchain.pem`; with certbot use `fullchain.pem`, \
@@ -19,7 +19,7 @@ pub fn full_chain_fix() -> Fix {
     }
 }
 
-pub fn chain_order_fix() -> Fix {
+pub(super) fn chain_order_fix() -> Fix {
     Fix {
         nginx:
             "Rebuild the file named by `ssl_certificate` in issuing order: the leaf first, then \
@@ -38,7 +38,7 @@ pub fn chain_order_fix() -> Fix {
     }
 }
 
-pub fn renew_fix() -> Fix {
+pub(super) fn renew_fix() -> Fix {
     Fix {
         nginx: "Renew the certificate (e.g. `certbot renew`) and, if an intermediate expired, put \
                 your CA's current intermediate in the chain file; point `ssl_certificate` and \
@@ -56,7 +56,7 @@ pub fn renew_fix() -> Fix {
     }
 }
 
-pub fn renew_soon_fix() -> Fix {
+pub(super) fn renew_soon_fix() -> Fix {
     Fix {
         nginx: "Renew now and automate it: `certbot renew --deploy-hook 'nginx -s reload'` from \
                 certbot's systemd timer or cron; nginx picks up the new `ssl_certificate` only on \
@@ -74,7 +74,7 @@ pub fn renew_soon_fix() -> Fix {
     }
 }
 
-pub fn not_yet_valid_fix() -> Fix {
+pub(super) fn not_yet_valid_fix() -> Fix {
     Fix {
         nginx: "Check the clocks of the server and the issuing CA (`timedatectl`); reissue the \
                 certificate with a start date in the past, point `ssl_certificate` at it and \
@@ -91,7 +91,7 @@ pub fn not_yet_valid_fix() -> Fix {
     }
 }
 
-pub fn self_signed_fix(name: &str) -> Fix {
+pub(super) fn self_signed_fix(name: &str) -> Fix {
     Fix {
         nginx: format!(
             "Use a certificate from a CA your clients trust (e.g. `certbot --nginx -d {name}`) in \
@@ -111,7 +111,7 @@ pub fn self_signed_fix(name: &str) -> Fix {
     }
 }
 
-pub fn untrusted_fix() -> Fix {
+pub(super) fn untrusted_fix() -> Fix {
     Fix {
         nginx: "Use a certificate from a publicly trusted CA and send the full chain in \
                 `ssl_certificate` (leaf, then intermediates). For a private CA, clients need its \
@@ -128,7 +128,7 @@ pub fn untrusted_fix() -> Fix {
     }
 }
 
-pub fn weak_key_fix() -> Fix {
+pub(super) fn weak_key_fix() -> Fix {
     let generate = "`openssl req -new -newkey rsa:2048 -nodes -keyout server.key -out server.csr` \
                     (or EC: `-newkey ec -pkeyopt ec_paramgen_curve:P-256`)";
     let ca = "a weak CA key means reissuing from a CA with an RSA 2048+ or P-256+ key";
@@ -148,7 +148,7 @@ pub fn weak_key_fix() -> Fix {
     }
 }
 
-pub fn weak_signature_fix(hash: &str) -> Fix {
+pub(super) fn weak_signature_fix(hash: &str) -> Fix {
     let reissue = format!(
         "Reissue the {hash}-signed certificate with SHA-256 (`openssl x509 -req -sha256 ...` or \
          `openssl ca -md sha256` for a private CA; public CAs no longer sign with {hash}); for an \
@@ -162,5 +162,44 @@ pub fn weak_signature_fix(hash: &str) -> Fix {
         python: format!(
             "{reissue} and load it with `context.load_cert_chain('fullchain.pem', 'server.key')`."
         ),
+    }
+}
+
+pub(super) fn hostname_fix(name: &str) -> Fix {
+    Fix {
+        nginx: format!(
+            "Serve a certificate whose subjectAltName lists {name}: in the `server` block whose \
+                 `server_name` includes {name}, point `ssl_certificate` at it (e.g. issue one with \
+                 `certbot --nginx -d {name}`), then `nginx -t && nginx -s reload`."
+        ),
+        apache: format!(
+            "In the `<VirtualHost *:443>` with `ServerName {name}` (or `ServerAlias {name}`), set \
+                 `SSLCertificateFile` to a certificate whose subjectAltName lists {name} (e.g. \
+                 `certbot --apache -d {name}`), then `apachectl graceful`."
+        ),
+        python: format!(
+            "Load a certificate whose subjectAltName lists {name} (a self-made one needs \
+                 `openssl req ... -addext 'subjectAltName=DNS:{name}'`): \
+                 `context.load_cert_chain('fullchain.pem', 'server.key')`, or Flask \
+                 `app.run(ssl_context=('fullchain.pem', 'server.key'))`; for several names pick a \
+                 context per name in `context.sni_callback`."
+        ),
+    }
+}
+
+pub(super) fn unparsable_fix() -> Fix {
+    Fix {
+        nginx:
+            "Point `ssl_certificate` at PEM certificates made by a standard tool (`openssl x509 \
+                -in server.crt -noout -text` must read each one), leaf first, then `nginx -t && \
+                nginx -s reload`."
+                .to_string(),
+        apache: "Point `SSLCertificateFile` at PEM certificates made by a standard tool \
+                 (`openssl x509 -in server.crt -noout -text` must read each one), leaf first, then \
+                 `apachectl graceful`."
+            .to_string(),
+        python: "Load PEM certificates that `openssl x509 -in server.crt -noout -text` can read: \
+                 `context.load_cert_chain('fullchain.pem', 'server.key')`."
+            .to_string(),
     }
 }

@@ -1,41 +1,32 @@
-//! JSON renderer: one document with `schema_version`, the tool, and one report per target.
-//! The layout is a public contract described by `src/report/report.schema.json`.
+//! JSON renderer: one document with `schema_version`, the tool, and one report per target in
+//! the order given. The layout is the public contract in `wire/`.
 
-use serde::Serialize;
+use super::wire::{Document, Report, Tool, SCHEMA_VERSION};
+use super::{Record, RenderError, RenderOptions, RunRenderer};
 
-use super::{RenderOptions, Renderer};
-use crate::facts::{HostReport, SCHEMA_VERSION};
-
-pub struct JsonRenderer;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    tool: Tool,
-    fail_on: &'a str,
-    reports: &'a [HostReport],
+pub struct JsonRenderer {
+    options: RenderOptions,
 }
 
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
+impl JsonRenderer {
+    pub fn new(options: RenderOptions) -> JsonRenderer {
+        JsonRenderer { options }
+    }
 }
 
-impl Renderer for JsonRenderer {
-    fn render(&self, reports: &[HostReport], options: &RenderOptions) -> Vec<u8> {
+impl RunRenderer for JsonRenderer {
+    fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError> {
         let document = Document {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
-                name: "tlscheck",
-                version: env!("CARGO_PKG_VERSION"),
+                name: "tlscheck".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
             },
-            fail_on: options.fail_on.as_str(),
-            reports,
+            fail_on: self.options.fail_on.as_str().to_string(),
+            reports: records.iter().map(Report::from_record).collect(),
         };
-        // Serializing plain data with string keys cannot fail.
-        let mut bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
+        let mut bytes = serde_json::to_vec_pretty(&document)?;
         bytes.push(b'\n');
-        bytes
+        Ok(bytes)
     }
 }

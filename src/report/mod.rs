@@ -1,32 +1,115 @@
-//! Renderers: reports to bytes, one file per format, behind one trait. Nothing here writes to
-//! a terminal or a file; `main` does that in one place.
+//! Renderers: records to bytes. Pure: nothing here writes to a terminal or a file (`output`
+//! does that), reads the command line, or judges a fact (a cell is marked because a finding
+//! points at it). Two kinds:
+//!
+//! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
+//!   closing part (table; JSONL, Nagios and Prometheus come next);
+//! - whole-run ([`RunRenderer`]): one document once every target is done (JSON; JUnit, SARIF and
+//!   Markdown come next).
 
 pub mod json;
 pub mod table;
+pub mod wire;
 
-use crate::facts::{HostReport, Severity};
+use crate::analysis::Severity;
+use crate::facts::HostFacts;
+use crate::policy::{Assessment, Verdict};
+use crate::remediation::Server;
 
-/// How a renderer should present the reports.
+/// One target's facts and their assessment: what every renderer renders.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub facts: HostFacts,
+    pub assessment: Assessment,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// Whose fixes a human-readable format shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixFor {
+    All,
+    Server(Server),
+}
+
+/// How a renderer should present the records.
 #[derive(Clone, Debug)]
 pub struct RenderOptions {
-    /// Use ANSI colours (decided by the caller from --color, NO_COLOR and the terminal).
+    /// Use ANSI colours.
     pub color: bool,
-    /// Width to fit tables into.
+    /// Width to fit tables into, in columns.
     pub width: u16,
-    /// The `--fail-on` threshold, so the verdict line says what the exit code will be.
+    pub fix_for: FixFor,
+    /// The `--fail-on` threshold, for documents that state it.
     pub fail_on: Severity,
-    /// Whose fixes a human-readable format shows.
-    pub fix_for: crate::cli::FixFor,
 }
 
-pub trait Renderer {
-    fn render(&self, reports: &[HostReport], options: &RenderOptions) -> Vec<u8>;
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot encode the JSON report: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
-/// The renderer for a `--format` value.
-pub fn renderer(format: crate::cli::Format) -> Box<dyn Renderer> {
+/// A line of the run's summary, kept for every target while the others are rendered.
+#[derive(Clone, Debug)]
+pub struct SummaryRow {
+    pub input: String,
+    pub protocol: String,
+    pub certificate: String,
+    pub worst: Option<Severity>,
+    pub verdict: Verdict,
+}
+
+impl SummaryRow {
+    pub fn of(record: &Record) -> SummaryRow {
+        use crate::facts::Outcome;
+        let facts = &record.facts;
+        SummaryRow {
+            input: facts.target.input.clone(),
+            protocol: match &facts.connection {
+                Outcome::Ok(connection) => crate::tls::version_name(connection.protocol),
+                Outcome::Failed(_) => "handshake failed".into(),
+                Outcome::Skipped(_) => "-".into(),
+            },
+            certificate: facts
+                .chain
+                .as_ref()
+                .and_then(|chain| chain.certificates.first())
+                .map(|leaf| format!("{} days left", leaf.days_left))
+                .unwrap_or_else(|| "-".into()),
+            worst: record.assessment.worst(),
+            verdict: record.assessment.verdict,
+        }
+    }
+}
+
+/// Renders each record as it comes, then a closing part.
+pub trait RecordRenderer {
+    /// The bytes for one record.
+    fn record(&self, record: &Record) -> Result<Vec<u8>, RenderError>;
+    /// The bytes after the last record, given the summary of every record in input order.
+    fn finish(&self, summary: &[SummaryRow]) -> Result<Vec<u8>, RenderError>;
+}
+
+/// Renders the whole run at once.
+pub trait RunRenderer {
+    fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError>;
+}
+
+pub enum Renderer {
+    PerRecord(Box<dyn RecordRenderer>),
+    WholeRun(Box<dyn RunRenderer>),
+}
+
+/// The renderer for a format.
+pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
     match format {
-        crate::cli::Format::Table => Box::new(table::TableRenderer),
-        crate::cli::Format::Json => Box::new(json::JsonRenderer),
+        Format::Table => Renderer::PerRecord(Box::new(table::TableRenderer::new(options))),
+        Format::Json => Renderer::WholeRun(Box::new(json::JsonRenderer::new(options))),
     }
 }

@@ -1,291 +1,344 @@
-//! Scheduler: runs the probes for each target and assembles its report. Every target yields
-//! exactly one [`HostReport`]; a failing probe becomes data in it, never a lost report.
+//! Scheduler: runs the probes for each target within its time budget and assembles its facts.
+//! It only schedules and assembles: probes measure, `analysis` and `policy` judge. Every target
+//! yields exactly one [`HostFacts`] record, sent as soon as it is complete; a failing or
+//! panicking probe becomes data in it, never a lost record.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 
-use crate::analysis::{self, ExpiryThresholds};
-use crate::facts::time::{rfc3339, unix_seconds};
+use crate::facts::time::unix_seconds;
 use crate::facts::{
-    ChainFacts, ClientAuthFacts, HostReport, HostnameFacts, Outcome, TargetFacts, TrustFacts,
+    ChainFacts, ErrorKind, HostFacts, HostnameFacts, Outcome, ProbeError, Skip, Step, TargetFacts,
+    TrustFacts,
 };
-use crate::probe::enumerate::{enumerate, EnumerationSettings};
+use crate::probe::connector::{Connector, Session, DEFAULT_MAX_CONNECTIONS};
+use crate::probe::dns::resolve;
+use crate::probe::enumerate::Enumeration;
 use crate::probe::handshake::{self, HandshakeRecord, HandshakeRequest, HandshakeSettings};
-use crate::probe::http::{follow_redirects, Url};
-use crate::target::{Overrides, Target, DEFAULT_HTTP_PORT};
+use crate::probe::{join_all, registry, Measured, Probe, ProbeInput, Stage};
+use crate::target::{Overrides, Target};
 use crate::x509::chain::analyse_chain;
-use crate::x509::trust::TrustStore;
+use crate::x509::trust::{TrustError, TrustStore};
 
-/// Everything a scan needs besides the targets.
+/// How to scan, apart from what to trust and which identity to present.
 #[derive(Clone, Debug)]
-pub struct ScanConfig {
+pub struct ScanOptions {
+    /// Each network step (`--timeout`).
     pub timeout: Duration,
+    /// Each target as a whole (`--target-timeout`).
+    pub target_timeout: Duration,
     /// `--sni`: the name to send instead of the target's host.
     pub sni: Option<String>,
     pub overrides: Overrides,
-    pub trust: TrustStore,
-    pub handshake: HandshakeSettings,
     /// `--http-port`; an `http://host:port` target's port wins.
     pub http_port: Option<u16>,
     /// Skip the plain-HTTP redirect check.
     pub skip_http: bool,
-    pub thresholds: ExpiryThresholds,
     /// Targets scanned at once.
     pub concurrency: usize,
     /// Enumerate protocols, suites and groups with our own ClientHellos (off with `--quick`).
     pub enumerate: bool,
-    /// Connections at once to one server during enumeration.
+    /// Connections at once to one server address, across all probes and targets.
     pub max_connections: usize,
-    /// Counts enumeration handshakes across targets, for a progress display.
-    pub handshake_counter: Option<Arc<std::sync::atomic::AtomicU32>>,
 }
 
-/// One connection limit per server address, shared by every target that reaches it, so
-/// several names (or ports) on one machine do not multiply the load on it.
-#[derive(Debug, Default)]
-pub struct HostLimits {
-    per_host: usize,
-    limits: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, Arc<Semaphore>>>,
-}
+/// Seconds allowed for each network step unless `--timeout` says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Seconds allowed for each target unless `--target-timeout` says otherwise.
+pub const DEFAULT_TARGET_TIMEOUT: Duration = Duration::from_secs(120);
 
-impl HostLimits {
-    pub fn new(per_host: usize) -> HostLimits {
-        HostLimits {
-            per_host: per_host.max(1),
-            limits: Default::default(),
+impl Default for ScanOptions {
+    fn default() -> ScanOptions {
+        ScanOptions {
+            timeout: DEFAULT_TIMEOUT,
+            target_timeout: DEFAULT_TARGET_TIMEOUT,
+            sni: None,
+            overrides: Overrides::default(),
+            http_port: None,
+            skip_http: false,
+            concurrency: 16,
+            enumerate: true,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
+}
 
-    /// The limit for `address`, made on first use.
-    pub fn for_address(&self, address: std::net::IpAddr) -> Arc<Semaphore> {
-        let mut limits = self
-            .limits
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        limits
-            .entry(address)
-            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
-            .clone()
+/// Everything a scan needs besides the targets. Built by [`ScanSettings::new`] only, for the
+/// command line and the demo alike.
+#[derive(Clone, Debug)]
+pub struct ScanSettings {
+    pub timeout: Duration,
+    pub target_timeout: Duration,
+    pub sni: Option<String>,
+    pub overrides: Overrides,
+    pub trust: TrustStore,
+    pub handshake: HandshakeSettings,
+    pub http_port: Option<u16>,
+    pub skip_http: bool,
+    pub concurrency: usize,
+    pub enumerate: bool,
+    pub max_connections: usize,
+}
+
+impl ScanSettings {
+    pub fn new(
+        options: ScanOptions,
+        trust: TrustStore,
+        client_identity: Option<Arc<rustls::sign::CertifiedKey>>,
+    ) -> Result<ScanSettings, TrustError> {
+        let provider = handshake::provider();
+        Ok(ScanSettings {
+            handshake: HandshakeSettings {
+                verifier: trust.verifier(provider.clone())?,
+                provider,
+                client_identity,
+            },
+            trust,
+            timeout: options.timeout,
+            target_timeout: options.target_timeout,
+            sni: options.sni,
+            overrides: options.overrides,
+            http_port: options.http_port,
+            skip_http: options.skip_http,
+            concurrency: options.concurrency.max(1),
+            enumerate: options.enumerate,
+            max_connections: options.max_connections.max(1),
+        })
+    }
+
+    /// The name to send for `sni` (or the IP literal of `address` when there is none).
+    pub fn server_name(&self, sni: Option<&str>, address: SocketAddr) -> ServerName<'static> {
+        sni.and_then(|name| ServerName::try_from(name.to_string()).ok())
+            .unwrap_or_else(|| ServerName::IpAddress(address.ip().into()))
     }
 }
 
-/// Observes progress (for a progress line on a terminal); called from the scan tasks.
-pub trait Progress: Send + Sync {
-    fn target_done(&self, done: usize, total: usize, report: &HostReport);
-}
-
-/// Scan every target, at most `config.concurrency` at once; reports come back in input order.
-pub async fn scan_all(
+/// Scan every target, at most `settings.concurrency` at once. Each record is sent with the index
+/// of its target as soon as it is complete; the channel closes after the last one.
+pub fn scan_all(
     targets: Vec<Target>,
-    config: Arc<ScanConfig>,
-    progress: Option<Arc<dyn Progress>>,
-) -> Vec<HostReport> {
-    let total = targets.len();
-    let limit = Arc::new(Semaphore::new(config.concurrency.max(1)));
-    let host_limits = Arc::new(HostLimits::new(config.max_connections));
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut tasks = Vec::with_capacity(total);
-    for target in targets {
-        let config = config.clone();
+    settings: Arc<ScanSettings>,
+    connector: Arc<Connector>,
+) -> mpsc::UnboundedReceiver<(usize, HostFacts)> {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let limit = Arc::new(Semaphore::new(settings.concurrency));
+    let probes: Arc<Vec<Box<dyn Probe>>> = Arc::new(registry());
+    for (index, target) in targets.into_iter().enumerate() {
+        let settings = settings.clone();
+        let connector = connector.clone();
         let limit = limit.clone();
-        let progress = progress.clone();
-        let done = done.clone();
-        let host_limits = host_limits.clone();
-        tasks.push(tokio::spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let report = scan_target(&target, &config, &host_limits).await;
-            let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            if let Some(progress) = &progress {
-                progress.target_done(finished, total, &report);
-            }
-            (target, report)
-        }));
+        let probes = probes.clone();
+        let sender = sender.clone();
+        tokio::spawn(async move {
+            let _slot = limit.acquire_owned().await;
+            let input = target.input.clone();
+            let budget = settings.target_timeout;
+            // The task runs the scan in a task of its own so that a panic in a probe (a bug)
+            // still yields a record for the target.
+            let scan =
+                tokio::spawn(
+                    async move { scan_target(&target, &settings, &connector, &probes).await },
+                );
+            // Every step is bounded by the budget; this only catches a step that is not.
+            let facts = match tokio::time::timeout(budget + Duration::from_secs(5), scan).await {
+                Ok(Ok(facts)) => facts,
+                Ok(Err(error)) => failed_record(
+                    &input,
+                    budget,
+                    ProbeError::new(ErrorKind::Internal, Step::Connect, error.to_string()),
+                ),
+                Err(_) => failed_record(
+                    &input,
+                    budget,
+                    ProbeError::new(ErrorKind::Budget, Step::Connect, ""),
+                ),
+            };
+            let _ = sender.send((index, facts));
+        });
     }
-    let mut reports = Vec::with_capacity(total);
-    for task in tasks {
-        match task.await {
-            Ok((_, report)) => reports.push(report),
-            // A panicking probe is a bug; the report still says what happened.
-            Err(error) => reports.push(failed_report(
-                "unknown",
-                format!("internal error: scan task failed: {error}"),
-            )),
-        }
-    }
-    reports
+    receiver
 }
 
-fn failed_report(input: &str, reason: String) -> HostReport {
-    let target = TargetFacts {
-        input: input.to_string(),
-        host: input.to_string(),
-        port: 0,
-        sni: None,
-        path: "/".into(),
-        addresses: vec![],
-        connected_to: None,
+/// The record of a target whose scan task itself failed.
+fn failed_record(input: &str, budget: Duration, error: ProbeError) -> HostFacts {
+    let target = match Target::parse(input) {
+        Ok(target) => target_facts(&target, None, None),
+        Err(_) => TargetFacts {
+            input: input.to_string(),
+            host: input.to_string(),
+            port: 0,
+            sni: None,
+            path: "/".into(),
+            http_url: None,
+            addresses: vec![],
+            connected_to: None,
+        },
     };
-    HostReport {
-        unreachable: Some(reason.clone()),
-        ..HostReport::unscanned(target, rfc3339(unix_seconds(SystemTime::now())), &reason)
-    }
+    let mut facts = HostFacts::unscanned(target, unix_seconds(SystemTime::now()), budget);
+    facts.mark_unreachable(error);
+    facts.redirect = Outcome::Skipped(Skip::NotReached);
+    facts
 }
 
-/// Scan one target: resolve, TLS handshake + HTTPS request, plain-HTTP redirect, analysis.
-pub async fn scan_target(
-    target: &Target,
-    config: &ScanConfig,
-    host_limits: &HostLimits,
-) -> HostReport {
-    let started = Instant::now();
-    let scanned_at = SystemTime::now();
-    let now = unix_seconds(scanned_at);
-    let sni = config
-        .sni
-        .clone()
-        .or_else(|| target.server_name().map(str::to_string));
-    let facts = TargetFacts {
+fn target_facts(target: &Target, sni: Option<String>, http_url: Option<String>) -> TargetFacts {
+    TargetFacts {
         input: target.input.clone(),
         host: target.host.to_string(),
         port: target.port,
-        sni: sni.clone(),
+        sni,
         path: target.path.clone(),
+        http_url,
         addresses: vec![],
         connected_to: None,
-    };
-    let mut report = HostReport::unscanned(facts, rfc3339(now), "not reached");
+    }
+}
 
-    let http_future = redirect_probe(target, config);
-    let tls_future = tls_probe(
-        target,
-        config,
-        host_limits,
-        sni.as_deref(),
-        &mut report,
+/// Scan one target: resolve, then the handshake beside the other probes, then the probes that
+/// need the handshake, then the chain facts.
+pub async fn scan_target(
+    target: &Target,
+    settings: &ScanSettings,
+    connector: &Arc<Connector>,
+    probes: &[Box<dyn Probe>],
+) -> HostFacts {
+    let started = Instant::now();
+    let now = unix_seconds(SystemTime::now());
+    let session = connector.session(tokio::time::Instant::now() + settings.target_timeout);
+    let sni = settings
+        .sni
+        .clone()
+        .or_else(|| target.server_name().map(str::to_string));
+    let http_url = (!settings.skip_http)
+        .then(|| crate::probe::redirect::start_url(target, settings).to_string());
+    let mut facts = HostFacts::unscanned(
+        target_facts(target, sni.clone(), http_url),
         now,
+        settings.target_timeout,
     );
-    let (redirect, ()) = tokio::join!(http_future, tls_future);
-    report.redirect = redirect;
-    if report.unreachable.is_none() {
-        report.findings = analysis::findings(&report, config.thresholds);
-    }
-    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    report
-}
+    let sni = sni.as_deref();
 
-async fn redirect_probe(
-    target: &Target,
-    config: &ScanConfig,
-) -> Outcome<crate::facts::RedirectFacts> {
-    if config.skip_http {
-        return Outcome::Skipped {
-            reason: "--no-http".into(),
-        };
-    }
-    let start = Url {
-        https: false,
-        host: target.host.clone(),
-        port: target
-            .http_port
-            .or(config.http_port)
-            .unwrap_or(DEFAULT_HTTP_PORT),
-        path: target.path.clone(),
-    };
-    match follow_redirects(&start, &config.overrides, config.timeout).await {
-        Ok(facts) => Outcome::Ok(facts),
-        Err(reason) => Outcome::Failed { reason },
-    }
-}
-
-async fn tls_probe(
-    target: &Target,
-    config: &ScanConfig,
-    host_limits: &HostLimits,
-    sni: Option<&str>,
-    report: &mut HostReport,
-    now: i64,
-) {
-    let addresses = match config
-        .overrides
-        .resolve(&target.host, target.port, config.timeout)
-        .await
+    let addresses = match resolve(
+        &settings.overrides,
+        &target.host,
+        target.port,
+        &session.step(),
+    )
+    .await
     {
         Ok(addresses) => addresses,
-        Err(error) => return mark_unreachable(report, error.to_string()),
+        Err(error) => {
+            facts.mark_unreachable(error);
+            run_stage(
+                &[Stage::Independent],
+                probes,
+                target,
+                settings,
+                &session,
+                sni,
+                None,
+                &mut facts,
+            )
+            .await;
+            facts.duration = started.elapsed();
+            return facts;
+        }
     };
-    report.target.addresses = addresses.iter().map(|a| a.ip().to_string()).collect();
-    let server_name = match server_name(sni, &addresses) {
-        Ok(name) => name,
-        Err(reason) => return mark_unreachable(report, reason),
-    };
-    let authority = match target.port {
-        443 => target.host.authority(),
-        port => format!("{}:{port}", target.host.authority()),
-    };
-    let mut request = HandshakeRequest {
-        address: addresses[0],
-        server_name,
-        authority,
-        path: target.path.clone(),
-        present_identity: true,
-    };
-    // Try each address until one accepts TCP; the first that does is the one scanned. The
-    // enumeration starts at once on the first address, in parallel.
-    let handshakes = async {
-        let mut last_error = String::new();
+    facts.target.addresses = addresses.iter().map(SocketAddr::ip).collect();
+    let first = addresses[0];
+
+    // The handshake tries each address until one accepts TCP; the first that does is the one
+    // scanned. The address-bound probes start at once on the first address.
+    let handshake = async {
+        let mut last_error = None;
         for address in &addresses {
-            request.address = *address;
-            match handshake::probe(&request, &config.handshake).await {
+            let request = HandshakeRequest {
+                address: *address,
+                server_name: settings.server_name(sni, *address),
+                authority: target.authority(),
+                path: target.path.clone(),
+                present_identity: true,
+            };
+            match handshake_with_retry(&request, settings, &session).await {
                 Ok(found) => return Ok(found),
-                Err(error) => last_error = error.to_string(),
+                Err(error) => last_error = Some(error),
             }
         }
-        Err(last_error)
+        Err(last_error.unwrap_or_else(|| ProbeError::new(ErrorKind::Resolve, Step::Resolve, "")))
     };
-    let enumeration = async {
-        if config.enumerate {
-            Some(enumerate(enumeration_settings(config, host_limits, sni, addresses[0])).await)
-        } else {
-            None
-        }
-    };
-    let (record, mut enumeration) = tokio::join!(handshakes, enumeration);
+    let beside = run_measurements(
+        &[Stage::BesideHandshake, Stage::Independent],
+        probes,
+        target,
+        settings,
+        &session,
+        sni,
+        first,
+        None,
+        &facts,
+    );
+    let (record, measured) = tokio::join!(handshake, beside);
+    let mut fallback_chain = None;
+    for measurement in measured {
+        keep_chain(&measurement, &mut fallback_chain);
+        measurement.record(&mut facts);
+    }
     let record = match record {
         Ok(record) => record,
-        Err(last_error) => return mark_unreachable(report, last_error),
+        Err(error) => {
+            let redirect = facts.redirect.clone();
+            facts.mark_unreachable(error);
+            facts.redirect = redirect;
+            facts.duration = started.elapsed();
+            return facts;
+        }
     };
-    if record.connected_to != addresses[0] && config.enumerate {
-        enumeration = Some(
-            enumerate(enumeration_settings(
-                config,
-                host_limits,
-                sni,
-                record.connected_to,
-            ))
-            .await,
-        );
+    facts.target.connected_to = Some(record.connected_to);
+    if record.connected_to != first {
+        // The first address did not answer: measure the one that did.
+        for measurement in run_measurements(
+            &[Stage::BesideHandshake],
+            probes,
+            target,
+            settings,
+            &session,
+            sni,
+            record.connected_to,
+            None,
+            &facts,
+        )
+        .await
+        {
+            keep_chain(&measurement, &mut fallback_chain);
+            measurement.record(&mut facts);
+        }
     }
-    report.enumeration = match &enumeration {
-        Some(found) => Outcome::Ok(found.facts.clone()),
-        None => Outcome::Skipped {
-            reason: "--quick".into(),
-        },
+    facts.connection = match &record.connection {
+        Ok(connection) => Outcome::Ok(connection.clone()),
+        Err(error) => Outcome::Failed(error.clone()),
     };
-    report.target.connected_to = Some(record.connected_to.to_string());
+    facts.https = match &record.https {
+        None => Outcome::Skipped(Skip::NoTlsConnection),
+        Some(Ok(https)) => Outcome::Ok(https.clone()),
+        Some(Err(error)) => Outcome::Failed(error.clone()),
+    };
     let hostname = sni
         .map(str::to_string)
         .unwrap_or_else(|| target.host.to_string());
-    report.client_auth = Some(client_auth(&record, &request, config).await);
-    report.certificates = if record.verifier.chain.is_empty() {
+    facts.chain = if record.verifier.chain.is_empty() {
         // rustls got no certificate (e.g. a TLS 1.0-only server): use the raw handshake's.
-        enumeration
-            .as_ref()
-            .and_then(|e| e.chain.as_ref())
-            .and_then(|chain| raw_chain_facts(chain, &request.server_name, config, &hostname, now))
+        fallback_chain.and_then(|chain| {
+            raw_chain_facts(
+                &chain,
+                &settings.server_name(sni, record.connected_to),
+                settings,
+                &hostname,
+                now,
+            )
+        })
     } else {
         let presented: Vec<Vec<u8>> = record
             .verifier
@@ -295,121 +348,128 @@ async fn tls_probe(
             .collect();
         chain_facts(
             &presented,
-            record.verifier.trust_error.as_ref(),
-            config,
+            record.verifier.trust_error.clone(),
+            settings,
             &hostname,
             now,
         )
     };
-    report.tls = match &record.connection {
-        Ok(facts) => Outcome::Ok(facts.clone()),
-        Err(failure) => Outcome::Failed {
-            reason: failure.message.clone(),
-        },
-    };
-    report.https = match &record.https {
-        None => Outcome::Skipped {
-            reason: "no TLS connection".into(),
-        },
-        Some(Ok(facts)) => Outcome::Ok(facts.clone()),
-        Some(Err(failure)) => Outcome::Failed {
-            reason: failure.message.clone(),
-        },
-    };
-}
-
-fn mark_unreachable(report: &mut HostReport, reason: String) {
-    report.tls = Outcome::Skipped {
-        reason: reason.clone(),
-    };
-    report.https = Outcome::Skipped {
-        reason: reason.clone(),
-    };
-    report.enumeration = Outcome::Skipped {
-        reason: "target unreachable".into(),
-    };
-    report.unreachable = Some(reason);
-}
-
-fn server_name(sni: Option<&str>, addresses: &[SocketAddr]) -> Result<ServerName<'static>, String> {
-    match sni {
-        Some(name) => ServerName::try_from(name.to_string())
-            .map_err(|e| format!("'{name}' cannot be sent as a server name: {e}")),
-        None => addresses
-            .first()
-            .map(|a| ServerName::IpAddress(a.ip().into()))
-            .ok_or_else(|| "no address to connect to".to_string()),
+    if let Some(error) = no_tls_answer(&facts) {
+        // Accepted TCP, then no TLS answer to any probe: the target could not be scanned.
+        facts.unreachable = Some(error);
     }
-}
-
-/// What the server did about client certificates; makes a second handshake without our
-/// certificate when we presented one, to learn whether it is required.
-async fn client_auth(
-    record: &HandshakeRecord,
-    request: &HandshakeRequest,
-    config: &ScanConfig,
-) -> ClientAuthFacts {
-    let requested = record.client_auth_request.is_some();
-    let ca_names = record
-        .client_auth_request
-        .iter()
-        .flatten()
-        .map(|der| distinguished_name(der))
-        .collect();
-    let have_identity = config.handshake.client_identity.is_some();
-    let presented = requested && have_identity;
-    let refusal = refusal_alert(record);
-    let refused = refusal.is_some() || record.connection.is_err();
-    let mut facts = ClientAuthFacts {
-        requested,
-        ca_names,
-        presented,
-        required: Some(requested && refused && !have_identity),
-        accepted: None,
-        refusal: None,
-    };
-    if !requested {
-        return facts;
-    }
-    facts.refusal = refused.then(|| refusal.unwrap_or_else(|| "connection closed".into()));
-    if !have_identity {
-        return facts;
-    }
-    facts.accepted = Some(!refused);
-    let without = HandshakeRequest {
-        present_identity: false,
-        ..request.clone()
-    };
-    facts.required = match handshake::probe(&without, &config.handshake).await {
-        Ok(second) => Some(refusal_alert(&second).is_some() || second.connection.is_err()),
-        Err(_) => None,
-    };
+    run_stage(
+        &[Stage::AfterHandshake],
+        probes,
+        target,
+        settings,
+        &session,
+        sni,
+        Some(&record),
+        &mut facts,
+    )
+    .await;
+    facts.duration = started.elapsed();
     facts
 }
 
-/// The alert that refused us, during the handshake or right after it (TLS 1.3 servers check
-/// the client certificate after the client considers the handshake done).
-fn refusal_alert(record: &HandshakeRecord) -> Option<String> {
-    match (&record.connection, &record.https) {
-        (Err(failure), _) => failure.alert.clone(),
-        (Ok(_), Some(Err(failure))) => failure.alert.clone(),
-        _ => None,
+/// The handshake's error when neither it nor any enumeration probe got an answer from the
+/// server (every one timed out, was reset or ran out of budget).
+fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
+    let Outcome::Failed(error) = &facts.connection else {
+        return None;
+    };
+    if error.is_answer() || error.kind == ErrorKind::Protocol {
+        return None;
+    }
+    let answered = facts.enumeration.ok().is_some_and(|enumeration| {
+        enumeration
+            .protocols
+            .iter()
+            .any(|protocol| !matches!(protocol.support, crate::facts::Support::Unknown(_)))
+    });
+    (!answered).then(|| error.clone())
+}
+
+/// The handshake probe, once more when the server reset the connection.
+async fn handshake_with_retry(
+    request: &HandshakeRequest,
+    settings: &ScanSettings,
+    session: &Session,
+) -> Result<HandshakeRecord, ProbeError> {
+    let first = handshake::probe(request, &settings.handshake, session).await;
+    let reset = match &first {
+        Err(error) => error.kind == ErrorKind::Reset,
+        Ok(record) => matches!(&record.connection, Err(error) if error.kind == ErrorKind::Reset),
+    };
+    if reset {
+        handshake::probe(request, &settings.handshake, session).await
+    } else {
+        first
     }
 }
 
-fn enumeration_settings(
-    config: &ScanConfig,
-    host_limits: &HostLimits,
+fn keep_chain(measurement: &Measured, chain: &mut Option<Vec<Vec<u8>>>) {
+    if let Measured::Enumeration(Outcome::Ok(found)) = measurement {
+        let found: &Enumeration = found;
+        if found.chain.is_some() {
+            chain.clone_from(&found.chain);
+        }
+    }
+}
+
+/// Run the registered probes of `stages` at once; their measurements in registry order.
+#[allow(clippy::too_many_arguments)]
+async fn run_measurements(
+    stages: &[Stage],
+    probes: &[Box<dyn Probe>],
+    target: &Target,
+    settings: &ScanSettings,
+    session: &Session,
     sni: Option<&str>,
     address: SocketAddr,
-) -> EnumerationSettings {
-    EnumerationSettings {
+    handshake: Option<&HandshakeRecord>,
+    facts: &HostFacts,
+) -> Vec<Measured> {
+    let input = ProbeInput {
+        target,
+        settings,
+        session,
+        sni,
         address,
-        server_name: sni.map(str::to_string),
-        timeout: config.timeout,
-        max_connections: config.max_connections,
-        progress: config.handshake_counter.clone(),
-        host_limit: Some(host_limits.for_address(address.ip())),
+        handshake,
+    };
+    let input = &input;
+    join_all(
+        probes
+            .iter()
+            .filter(|probe| stages.contains(&probe.stage()))
+            .map(|probe| probe.run(input, facts)),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_stage(
+    stages: &[Stage],
+    probes: &[Box<dyn Probe>],
+    target: &Target,
+    settings: &ScanSettings,
+    session: &Session,
+    sni: Option<&str>,
+    handshake: Option<&HandshakeRecord>,
+    facts: &mut HostFacts,
+) {
+    let address = facts
+        .target
+        .connected_to
+        .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], target.port)));
+    let measured = run_measurements(
+        stages, probes, target, settings, session, sni, address, handshake, facts,
+    )
+    .await;
+    for measurement in measured {
+        measurement.record(facts);
     }
 }
 
@@ -417,7 +477,7 @@ fn enumeration_settings(
 fn raw_chain_facts(
     chain: &[Vec<u8>],
     server_name: &ServerName<'static>,
-    config: &ScanConfig,
+    settings: &ScanSettings,
     hostname: &str,
     now: i64,
 ) -> Option<ChainFacts> {
@@ -428,20 +488,20 @@ fn raw_chain_facts(
     let (end_entity, intermediates) = certificates.split_first()?;
     let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(now).ok()?));
     let trust_error = handshake::chain_trust_error(
-        &config.handshake.verifier,
+        &settings.handshake.verifier,
         end_entity,
         intermediates,
         server_name,
         time,
     );
-    chain_facts(chain, trust_error.as_ref(), config, hostname, now)
+    chain_facts(chain, trust_error, settings, hostname, now)
 }
 
 /// Facts for a chain as presented (DER, leaf first), given the verifier's trust verdict.
 fn chain_facts(
     presented: &[Vec<u8>],
-    trust_error: Option<&rustls::Error>,
-    config: &ScanConfig,
+    trust_failure: Option<crate::facts::CertificateFailure>,
+    settings: &ScanSettings,
     hostname: &str,
     now: i64,
 ) -> Option<ChainFacts> {
@@ -449,147 +509,25 @@ fn chain_facts(
         return None;
     }
     let trust = TrustFacts {
-        trusted: trust_error.is_none(),
-        store: config.trust.label.clone(),
-        error: trust_error.map(trust_error_text),
+        trusted: trust_failure.is_none(),
+        store: settings.trust.label.clone(),
+        failure: trust_failure,
     };
-    let anchors = config.trust.anchor_subjects();
+    let anchors = settings.trust.anchor_subjects();
     match analyse_chain(presented, &anchors, trust.clone(), hostname, now) {
         Ok(facts) => Some(facts),
         Err(error) => Some(ChainFacts {
             certificates: vec![],
+            unparsable: Some(error.to_string()),
             order_correct: false,
             incomplete: false,
             missing_issuer: None,
-            trust: TrustFacts {
-                error: Some(format!("cannot parse the certificate chain: {error}")),
-                ..trust
-            },
+            trust,
             hostname: HostnameFacts {
                 name: hostname.to_string(),
                 matches: false,
                 covered: vec![],
             },
         }),
-    }
-}
-
-/// A reader-friendly reason for an untrusted chain.
-fn trust_error_text(error: &rustls::Error) -> String {
-    use rustls::CertificateError as E;
-    match error {
-        rustls::Error::InvalidCertificate(E::UnknownIssuer) => {
-            "issued by a CA that is not in the trust store (or an intermediate is missing)".into()
-        }
-        rustls::Error::InvalidCertificate(E::BadSignature) => {
-            "a signature in the chain does not verify".into()
-        }
-        rustls::Error::InvalidCertificate(E::UnsupportedSignatureAlgorithmContext { .. }) => {
-            "signed with an algorithm modern clients reject (SHA-1, MD5 or an RSA key under 2048 bits)".into()
-        }
-        rustls::Error::InvalidCertificate(E::InvalidPurpose)
-        | rustls::Error::InvalidCertificate(E::InvalidPurposeContext { .. }) => {
-            "the certificate is not valid for TLS server authentication (extended key usage)".into()
-        }
-        rustls::Error::InvalidCertificate(E::ExpiredContext { not_after, .. }) => format!(
-            "a certificate in the chain expired on {} (the chain has no moment when all its certificates are valid)",
-            rfc3339(i64::try_from(not_after.as_secs()).unwrap_or(i64::MAX))
-        ),
-        rustls::Error::InvalidCertificate(E::NotValidYetContext { not_before, .. }) => format!(
-            "a certificate in the chain is not valid before {} (the chain has no moment when all its certificates are valid)",
-            rfc3339(i64::try_from(not_before.as_secs()).unwrap_or(i64::MAX))
-        ),
-        rustls::Error::InvalidCertificate(E::Expired) => "a certificate in the chain has expired".into(),
-        rustls::Error::InvalidCertificate(E::NotValidYet) => "a certificate in the chain is not valid yet".into(),
-        rustls::Error::InvalidCertificate(E::Other(other)) => {
-            let text = format!("{other:?}");
-            if text.contains("CaUsedAsEndEntity") {
-                "the server certificate is a CA certificate (e.g. a self-signed root) used as a server certificate".into()
-            } else if text.contains("EndEntityUsedAsCa") {
-                "a server (end-entity) certificate is used as if it were a CA".into()
-            } else {
-                format!("certificate rejected by webpki: {}", text.trim_start_matches("OtherError(").trim_end_matches(')'))
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
-/// A DER distinguished name (with or without its outer SEQUENCE) as text.
-fn distinguished_name(der: &[u8]) -> String {
-    use x509_parser::prelude::FromDer;
-    let parse = |bytes: &[u8]| match x509_parser::x509::X509Name::from_der(bytes) {
-        Ok((rest, name)) if rest.is_empty() && name.iter().next().is_some() => {
-            Some(name.to_string())
-        }
-        _ => None,
-    };
-    if let Some(name) = parse(der) {
-        return name;
-    }
-    let mut wrapped = vec![0x30];
-    let len = der.len();
-    if len < 0x80 {
-        wrapped.push(len as u8);
-    } else if len <= 0xFF {
-        wrapped.extend([0x81, len as u8]);
-    } else {
-        wrapped.extend([0x82, (len >> 8) as u8, (len & 0xFF) as u8]);
-    }
-    wrapped.extend_from_slice(der);
-    parse(&wrapped).unwrap_or_else(|| format!("(unparsable name, {} bytes)", der.len()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rustls::pki_types::UnixTime;
-
-    #[test]
-    fn targets_on_one_address_share_one_connection_limit() {
-        let limits = HostLimits::new(3);
-        let here: std::net::IpAddr = "127.0.0.1".parse().unwrap();
-        let there: std::net::IpAddr = "::1".parse().unwrap();
-        let first = limits.for_address(here);
-        let again = limits.for_address(here);
-        assert!(Arc::ptr_eq(&first, &again));
-        assert!(!Arc::ptr_eq(&first, &limits.for_address(there)));
-        assert_eq!(first.available_permits(), 3);
-        let _held = first.try_acquire_many(3).unwrap();
-        assert_eq!(
-            again.available_permits(),
-            0,
-            "the second target sees the first's connections"
-        );
-        assert_eq!(limits.for_address(there).available_permits(), 3);
-        assert_eq!(HostLimits::new(0).for_address(here).available_permits(), 1);
-    }
-
-    #[test]
-    fn trust_errors_read_as_plain_words() {
-        let expired = rustls::Error::InvalidCertificate(rustls::CertificateError::ExpiredContext {
-            time: UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)),
-            not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_609_459_200)),
-        });
-        assert_eq!(
-            trust_error_text(&expired),
-            "a certificate in the chain expired on 2021-01-01T00:00:00Z (the chain has no moment when all its certificates are valid)"
-        );
-        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        assert!(trust_error_text(&unknown).contains("not in the trust store"));
-    }
-
-    #[test]
-    fn distinguished_names_parse_with_or_without_the_outer_sequence() {
-        // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String "CA" } } }
-        let inner = [
-            0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, b'C', b'A',
-        ];
-        let mut outer = vec![0x30, inner.len() as u8];
-        outer.extend_from_slice(&inner);
-        assert_eq!(distinguished_name(&outer), "CN=CA");
-        assert_eq!(distinguished_name(&inner), "CN=CA");
-        let garbage = distinguished_name(&[0xff]);
-        assert!(garbage.contains("unparsable"), "{garbage:?}");
     }
 }

@@ -60,6 +60,7 @@ pub fn analyse_chain(
     };
     Ok(ChainFacts {
         certificates,
+        unparsable: None,
         order_correct,
         incomplete: missing_issuer.is_some(),
         missing_issuer,
@@ -134,7 +135,7 @@ mod tests {
         let trust = TrustFacts {
             trusted: false,
             store: "webpki-roots".to_string(),
-            error: None,
+            failure: None,
         };
         assert_eq!(
             analyse_chain(&[], &[], trust, "example.com", 0),

@@ -20,8 +20,7 @@ use x509_parser::public_key::RSAPublicKey;
 use x509_parser::signature_algorithm::RsaSsaPssParams;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use crate::facts::time::rfc3339;
-use crate::facts::{CertificateFacts, KeyFacts};
+use crate::facts::{CertificateFacts, HashAlgorithm, KeyAlgorithm, KeyFacts};
 
 /// Why a certificate or chain could not be analysed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -138,8 +137,8 @@ pub(crate) fn certificate_facts(
         dns_names,
         ip_addresses,
         serial: serial_hex(cert.raw_serial()),
-        not_before: rfc3339(not_before),
-        not_after: rfc3339(not_after),
+        not_before,
+        not_after,
         days_left: (not_after - now).div_euclid(SECONDS_PER_DAY),
         expired: now > not_after,
         not_yet_valid: now < not_before,
@@ -153,7 +152,7 @@ pub(crate) fn certificate_facts(
         ca_issuer_urls,
         sct_count,
         must_staple,
-        pem: pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec())),
+        der: der.to_vec(),
     }
 }
 
@@ -184,7 +183,7 @@ fn is_self_signed(cert: &X509Certificate<'_>, key: &KeyFacts) -> bool {
         // ring refuses SHA-2 RSA signatures from keys outside 2048..=8192 bits (only its SHA-1
         // verifier takes 1024-bit keys), and reports that as a failed verification.
         Err(X509Error::SignatureVerificationError)
-            if key.algorithm == "RSA" && !(2048..=8192).contains(&key.bits) =>
+            if key.algorithm == KeyAlgorithm::Rsa && !(2048..=8192).contains(&key.bits) =>
         {
             key_identifiers_match(cert)
         }
@@ -214,8 +213,8 @@ fn key_identifiers_match(cert: &X509Certificate<'_>) -> bool {
 fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
     let oid = spki.algorithm.algorithm.to_id_string();
     let key_bytes: &[u8] = &spki.subject_public_key.data;
-    let facts = |algorithm: &str, bits: u32, curve: Option<String>| KeyFacts {
-        algorithm: algorithm.to_string(),
+    let facts = |algorithm: KeyAlgorithm, bits: u32, curve: Option<String>| KeyFacts {
+        algorithm,
         bits,
         curve,
     };
@@ -224,7 +223,7 @@ fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
             let bits = RSAPublicKey::from_der(key_bytes)
                 .map(|(_, key)| bit_length(key.modulus))
                 .unwrap_or(0);
-            facts("RSA", bits, None)
+            facts(KeyAlgorithm::Rsa, bits, None)
         }
         OID_EC_PUBLIC_KEY => {
             let curve_oid = spki
@@ -234,18 +233,22 @@ fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
                 .and_then(|parameters| parameters.as_oid().ok())
                 .map(|oid| oid.to_id_string());
             match curve_oid.as_deref().and_then(named_curve) {
-                Some((name, bits)) => facts("EC", bits, Some(name.to_string())),
+                Some((name, bits)) => facts(KeyAlgorithm::Ec, bits, Some(name.to_string())),
                 None => {
                     // Unknown curve: half the uncompressed point (0x04 || X || Y) is one coordinate.
                     let bits = key_bytes.len().saturating_sub(1) / 2 * 8;
-                    facts("EC", u32::try_from(bits).unwrap_or(0), curve_oid)
+                    facts(
+                        KeyAlgorithm::Ec,
+                        u32::try_from(bits).unwrap_or(0),
+                        curve_oid,
+                    )
                 }
             }
         }
-        OID_ED25519 => facts("Ed25519", 256, None),
-        OID_ED448 => facts("Ed448", 456, None),
-        OID_DSA => facts("DSA", dsa_bits(spki), None),
-        _ => facts(&oid, 0, None),
+        OID_ED25519 => facts(KeyAlgorithm::Ed25519, 256, None),
+        OID_ED448 => facts(KeyAlgorithm::Ed448, 456, None),
+        OID_DSA => facts(KeyAlgorithm::Dsa, dsa_bits(spki), None),
+        _ => facts(KeyAlgorithm::Other(oid.clone()), 0, None),
     }
 }
 
@@ -295,45 +298,45 @@ pub fn bit_length(bytes: &[u8]) -> u32 {
 }
 
 /// Friendly name of the signature algorithm (OpenSSL's spelling) and the hash it uses.
-fn signature_names(algorithm: &AlgorithmIdentifier<'_>) -> (String, Option<String>) {
+fn signature_names(algorithm: &AlgorithmIdentifier<'_>) -> (String, Option<HashAlgorithm>) {
     let oid = algorithm.algorithm.to_id_string();
     let (name, hash) = match oid.as_str() {
-        "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", "MD2"),
-        "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", "MD5"),
-        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => ("sha1WithRSAEncryption", "SHA-1"),
-        "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", "SHA-224"),
-        "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", "SHA-256"),
-        "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", "SHA-384"),
-        "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", "SHA-512"),
+        "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", HashAlgorithm::Md2),
+        "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", HashAlgorithm::Md5),
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => ("sha1WithRSAEncryption", HashAlgorithm::Sha1),
+        "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", HashAlgorithm::Sha224),
+        "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", HashAlgorithm::Sha256),
+        "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", HashAlgorithm::Sha384),
+        "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", HashAlgorithm::Sha512),
         OID_RSASSA_PSS => return ("RSASSA-PSS".to_string(), pss_hash(algorithm)),
-        "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", "SHA-1"),
-        "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", "SHA-224"),
-        "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", "SHA-256"),
-        "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", "SHA-384"),
-        "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", "SHA-512"),
-        "1.2.840.10040.4.3" => ("dsa-with-SHA1", "SHA-1"),
-        "2.16.840.1.101.3.4.3.1" => ("dsa_with_SHA224", "SHA-224"),
-        "2.16.840.1.101.3.4.3.2" => ("dsa_with_SHA256", "SHA-256"),
+        "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", HashAlgorithm::Sha1),
+        "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", HashAlgorithm::Sha224),
+        "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", HashAlgorithm::Sha256),
+        "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", HashAlgorithm::Sha384),
+        "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", HashAlgorithm::Sha512),
+        "1.2.840.10040.4.3" => ("dsa-with-SHA1", HashAlgorithm::Sha1),
+        "2.16.840.1.101.3.4.3.1" => ("dsa_with_SHA224", HashAlgorithm::Sha224),
+        "2.16.840.1.101.3.4.3.2" => ("dsa_with_SHA256", HashAlgorithm::Sha256),
         OID_ED25519 => return ("ED25519".to_string(), None),
         OID_ED448 => return ("ED448".to_string(), None),
         _ => return (oid, None),
     };
-    (name.to_string(), Some(hash.to_string()))
+    (name.to_string(), Some(hash))
 }
 
 /// The hash named in RSASSA-PSS parameters (SHA-1 when they leave it out, per RFC 4055).
-fn pss_hash(algorithm: &AlgorithmIdentifier<'_>) -> Option<String> {
+fn pss_hash(algorithm: &AlgorithmIdentifier<'_>) -> Option<HashAlgorithm> {
     let parameters: &Any<'_> = algorithm.parameters.as_ref()?;
     let parameters = RsaSsaPssParams::try_from(parameters).ok()?;
     let name = match parameters.hash_algorithm_oid().to_id_string().as_str() {
-        "1.3.14.3.2.26" => "SHA-1",
-        "2.16.840.1.101.3.4.2.4" => "SHA-224",
-        "2.16.840.1.101.3.4.2.1" => "SHA-256",
-        "2.16.840.1.101.3.4.2.2" => "SHA-384",
-        "2.16.840.1.101.3.4.2.3" => "SHA-512",
+        "1.3.14.3.2.26" => HashAlgorithm::Sha1,
+        "2.16.840.1.101.3.4.2.4" => HashAlgorithm::Sha224,
+        "2.16.840.1.101.3.4.2.1" => HashAlgorithm::Sha256,
+        "2.16.840.1.101.3.4.2.2" => HashAlgorithm::Sha384,
+        "2.16.840.1.101.3.4.2.3" => HashAlgorithm::Sha512,
         _ => return None,
     };
-    Some(name.to_string())
+    Some(name)
 }
 
 /// Serial number as colon-separated upper-case hex, without the sign byte DER adds when the top
@@ -354,9 +357,48 @@ fn colon_hex(bytes: &[u8]) -> String {
         .join(":")
 }
 
+/// A DER distinguished name (with or without its outer SEQUENCE) as text.
+pub fn distinguished_name(der: &[u8]) -> String {
+    use x509_parser::prelude::FromDer;
+    let parse = |bytes: &[u8]| match x509_parser::x509::X509Name::from_der(bytes) {
+        Ok((rest, name)) if rest.is_empty() && name.iter().next().is_some() => {
+            Some(name.to_string())
+        }
+        _ => None,
+    };
+    if let Some(name) = parse(der) {
+        return name;
+    }
+    let mut wrapped = vec![0x30];
+    let len = der.len();
+    if len < 0x80 {
+        wrapped.push(len as u8);
+    } else if len <= 0xFF {
+        wrapped.extend([0x81, len as u8]);
+    } else {
+        wrapped.extend([0x82, (len >> 8) as u8, (len & 0xFF) as u8]);
+    }
+    wrapped.extend_from_slice(der);
+    parse(&wrapped).unwrap_or_else(|| format!("(unparsable name, {} bytes)", der.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distinguished_names_parse_with_or_without_the_outer_sequence() {
+        // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String "CA" } } }
+        let inner = [
+            0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, b'C', b'A',
+        ];
+        let mut outer = vec![0x30, inner.len() as u8];
+        outer.extend_from_slice(&inner);
+        assert_eq!(distinguished_name(&outer), "CN=CA");
+        assert_eq!(distinguished_name(&inner), "CN=CA");
+        let garbage = distinguished_name(&[0xff]);
+        assert!(garbage.contains("unparsable"), "{garbage:?}");
+    }
 
     #[test]
     fn serial_drops_only_the_der_sign_byte() {

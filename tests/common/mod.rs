@@ -1073,7 +1073,7 @@ where
     let output = tlscheck(&args);
     let document: Value = serde_json::from_str(&output.stdout)
         .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{output}"));
-    assert_eq!(document["schema_version"], 1, "schema_version\n{output}");
+    assert_eq!(document["schema_version"], 2, "schema_version\n{output}");
     assert_matches_schema(&document, &output);
     let reports = document["reports"]
         .as_array()
@@ -1086,7 +1086,7 @@ where
 /// Asserts `document` validates against the committed JSON Schema of the report.
 #[track_caller]
 pub fn assert_matches_schema(document: &Value, output: &Output) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/report.schema.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/wire/report.schema.json");
     let schema: Value = serde_json::from_str(
         &fs::read_to_string(&path)
             .unwrap_or_else(|error| panic!("read {}: {error}", path.display())),

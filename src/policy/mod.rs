@@ -1,0 +1,174 @@
+//! Policy: findings + a policy -> an assessment (the findings with their final severities, and a
+//! verdict). Pure. The one place the pass/fail rule lives: the exit code, the table's verdict
+//! line and the demo's summary all read [`Assessment::verdict`] and [`RunVerdict`].
+
+use crate::analysis::{self, ExpiryThresholds, Finding, FindingId, Severity};
+use crate::facts::HostFacts;
+
+/// What the deployment is judged against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// A finding at or above this severity fails the target (`--fail-on`).
+    pub fail_on: Severity,
+    /// When certificate expiry becomes a finding (`--warn-days`, `--crit-days`).
+    pub expiry: ExpiryThresholds,
+    /// Severity overrides by finding id, applied after the analysis.
+    pub overrides: Vec<(FindingId, Severity)>,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            fail_on: Severity::High,
+            expiry: ExpiryThresholds::default(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// The judgement on one target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No finding at or above `fail_on`.
+    Pass,
+    /// A finding at or above `fail_on`.
+    Fail,
+    /// The target could not be scanned.
+    Unreachable,
+}
+
+impl Verdict {
+    /// Stable machine name, as in the JSON report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// The findings for one target with their final severities, most severe first, and the verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    pub findings: Vec<Finding>,
+    pub verdict: Verdict,
+    pub fail_on: Severity,
+}
+
+impl Assessment {
+    /// The most severe finding, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|finding| finding.severity).max()
+    }
+
+    /// How many findings there are of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|finding| finding.severity == severity)
+            .count()
+    }
+}
+
+/// Judge one target's facts: analysis, then the policy's overrides, then the verdict.
+pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
+    let mut findings = analysis::findings(facts, policy.expiry);
+    for finding in &mut findings {
+        if let Some((_, severity)) = policy.overrides.iter().find(|(id, _)| *id == finding.id) {
+            finding.severity = *severity;
+        }
+    }
+    analysis::sort(&mut findings);
+    let verdict = if facts.unreachable.is_some() {
+        Verdict::Unreachable
+    } else if findings.iter().any(|f| f.severity >= policy.fail_on) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
+    Assessment {
+        findings,
+        verdict,
+        fail_on: policy.fail_on,
+    }
+}
+
+/// The verdicts of a whole run, counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunVerdict {
+    pub passed: usize,
+    pub failed: usize,
+    pub unreachable: usize,
+}
+
+impl RunVerdict {
+    pub fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Pass => self.passed += 1,
+            Verdict::Fail => self.failed += 1,
+            Verdict::Unreachable => self.unreachable += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.unreachable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Subject;
+    use crate::facts::{ErrorKind, Outcome, ProbeError, Step};
+
+    fn facts_with_no_hsts() -> HostFacts {
+        let mut facts = analysis::blank_facts();
+        facts.https = Outcome::Ok(crate::facts::HttpsResponseFacts {
+            url: "https://example.com/".into(),
+            status_code: 200,
+            location: None,
+            server: None,
+            hsts: None,
+        });
+        facts
+    }
+
+    #[test]
+    fn the_verdict_follows_fail_on() {
+        let facts = facts_with_no_hsts();
+        let high = assess(&facts, &Policy::default());
+        assert_eq!(high.verdict, Verdict::Pass);
+        assert_eq!(high.findings[0].id, FindingId::HstsMissing);
+        let medium = assess(
+            &facts,
+            &Policy {
+                fail_on: Severity::Medium,
+                ..Policy::default()
+            },
+        );
+        assert_eq!(medium.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn an_override_changes_the_severity_and_so_the_verdict() {
+        let facts = facts_with_no_hsts();
+        let policy = Policy {
+            overrides: vec![(FindingId::HstsMissing, Severity::Critical)],
+            ..Policy::default()
+        };
+        let assessment = assess(&facts, &policy);
+        assert_eq!(assessment.findings[0].severity, Severity::Critical);
+        assert_eq!(assessment.findings[0].subjects, vec![Subject::Hsts]);
+        assert_eq!(assessment.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn an_unreachable_target_has_no_findings_and_its_own_verdict() {
+        let mut facts = analysis::blank_facts();
+        facts.mark_unreachable(ProbeError::new(ErrorKind::Refused, Step::Connect, ""));
+        let assessment = assess(&facts, &Policy::default());
+        assert!(assessment.findings.is_empty());
+        assert_eq!(assessment.verdict, Verdict::Unreachable);
+    }
+}
