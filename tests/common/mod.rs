@@ -7,6 +7,12 @@
 
 #![allow(dead_code)]
 
+mod tls_records;
+
+// Each test file compiles this module on its own and uses some of these helpers, not all.
+#[allow(unused_imports)]
+pub use tls_records::*;
+
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
