@@ -7,9 +7,12 @@
 
 #![allow(dead_code)]
 
+mod proxy;
 mod tls_records;
 
 // Each test file compiles this module on its own and uses some of these helpers, not all.
+#[allow(unused_imports)]
+pub use proxy::*;
 #[allow(unused_imports)]
 pub use tls_records::*;
 
