@@ -389,3 +389,34 @@ fn stalling_proxy_withholds_only_hellos_offering_tls13() {
     );
     assert_eq!(proxy.connections_stalled(), 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The oversized chain
+
+#[test]
+fn oversized_chain_server_sends_a_certificate_message_over_256_kib() {
+    let server = oversized_chain_server();
+    let served = tls12_certificate_message(server.addr);
+    let total: usize = served.certificate_lengths.iter().sum();
+    eprintln!(
+        "oversized chain: Certificate message {} bytes, {} certificates, {total} bytes of DER",
+        served.message_length,
+        served.certificate_lengths.len()
+    );
+    assert!(served.message_length > 256 * 1024, "{served:?}");
+    assert_eq!(served.certificate_lengths.len(), 1 + OVERSIZED_CHAIN_COPIES);
+    assert!(
+        served.certificate_lengths[1..]
+            .iter()
+            .all(|length| *length == served.certificate_lengths[1]),
+        "every copy of the intermediate is the same size"
+    );
+
+    // OpenSSL's own client refuses it, in TLS 1.2 and 1.3: it takes at most 100 KiB.
+    for version in ["-tls1_2", "-tls1_3"] {
+        let (code, text, _) = s_client(server.addr, &[version, "-showcerts"]);
+        assert_ne!(code, Some(0), "{text}");
+        assert!(text.contains("excessive message size"), "{version}: {text}");
+        assert!(!text.contains("BEGIN CERTIFICATE"), "{version}: {text}");
+    }
+}
