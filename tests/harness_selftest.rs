@@ -420,3 +420,40 @@ fn oversized_chain_server_sends_a_certificate_message_over_256_kib() {
         assert!(!text.contains("BEGIN CERTIFICATE"), "{version}: {text}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// tlscheck under a pseudo-terminal
+
+#[test]
+fn tlscheck_in_terminal_prints_the_usage() {
+    let output = tlscheck_in_terminal(["--help"], None);
+    assert_eq!(output.code, 0, "{output}");
+    assert!(output.stdout.contains("Usage: tlscheck"), "{output}");
+    assert!(!output.stdout.contains('\r'), "{output}");
+}
+
+#[test]
+fn pseudo_terminal_reports_zero_columns_and_passes_columns_on() {
+    let output = shell_in_terminal("test -t 1 && test -t 2 && stty size", None);
+    assert_eq!(output.code, 0, "{output}");
+    assert_eq!(output.stdout, "0 0\n", "{output}");
+
+    let output = shell_in_terminal("echo \"$COLUMNS $NO_COLOR\"; stty size", Some(100));
+    assert_eq!(output.stdout, "100 1\n0 0\n", "{output}");
+
+    let output = shell_in_terminal("echo \"[$COLUMNS]\"; exit 3", None);
+    assert_eq!(output.stdout, "[]\n", "{output}");
+    assert_eq!(output.code, 3, "script -e passes the exit code on");
+}
+
+#[test]
+fn tlscheck_in_terminal_quotes_arguments() {
+    // clap quotes an unknown subcommand-like argument back: it must arrive as one word, with
+    // the quote, `$` and backticks untouched by the shell `script` runs.
+    let output = tlscheck_in_terminal(["--format", "it's $HOME `x`", "a.test"], Some(80));
+    assert_eq!(output.code, 2, "{output}");
+    assert!(
+        output.stdout.contains("it's $HOME `x`"),
+        "the argument arrives unchanged\n{output}"
+    );
+}

@@ -8,11 +8,14 @@
 #![allow(dead_code)]
 
 mod proxy;
+mod terminal;
 mod tls_records;
 
 // Each test file compiles this module on its own and uses some of these helpers, not all.
 #[allow(unused_imports)]
 pub use proxy::*;
+#[allow(unused_imports)]
+pub use terminal::*;
 #[allow(unused_imports)]
 pub use tls_records::*;
 
