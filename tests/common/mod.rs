@@ -7,6 +7,18 @@
 
 #![allow(dead_code)]
 
+mod proxy;
+mod terminal;
+mod tls_records;
+
+// Each test file compiles this module on its own and uses some of these helpers, not all.
+#[allow(unused_imports)]
+pub use proxy::*;
+#[allow(unused_imports)]
+pub use terminal::*;
+#[allow(unused_imports)]
+pub use tls_records::*;
+
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -276,6 +288,8 @@ pub struct OpensslServer {
     key_file: String,
     cipher: Option<String>,
     security_level: Option<u8>,
+    /// Fixtures appended to the chain after those of `certificate_file`, with their counts.
+    chain_padding: Vec<(String, usize)>,
     args: Vec<String>,
 }
 
@@ -288,6 +302,7 @@ impl OpensslServer {
             key_file: key_file.to_string(),
             cipher: None,
             security_level: None,
+            chain_padding: Vec::new(),
             args: Vec::new(),
         }
     }
@@ -361,6 +376,15 @@ impl OpensslServer {
             .arg("-verify_return_error")
     }
 
+    /// Appends `copies` copies of the certificates in fixture `certificate_file` to the chain
+    /// sent after the leaf (the `-cert_chain` file, written at start in the server's temporary
+    /// directory); s_server sends them all, duplicates included. See [`oversized_chain_server`].
+    pub fn pad_chain(mut self, certificate_file: &str, copies: usize) -> OpensslServer {
+        self.chain_padding
+            .push((certificate_file.to_string(), copies));
+        self
+    }
+
     /// Any other s_server option.
     pub fn arg(mut self, arg: &str) -> OpensslServer {
         self.args.push(arg.to_string());
@@ -394,10 +418,15 @@ impl OpensslServer {
             .arg("-key")
             .arg(cert_path(&self.key_file))
             .arg("-www");
-        if blocks.len() > 1 {
-            let chain = dir.path().join("chain.pem");
-            fs::write(&chain, blocks[1..].concat()).expect("write chain");
-            command.arg("-cert_chain").arg(chain);
+        let mut chain = blocks[1..].concat();
+        for (file, copies) in &self.chain_padding {
+            let padding = fs::read_to_string(cert_path(file)).expect("read chain padding");
+            chain.push_str(&pem_certificates(&padding).concat().repeat(*copies));
+        }
+        if !chain.is_empty() {
+            let chain_path = dir.path().join("chain.pem");
+            fs::write(&chain_path, chain).expect("write chain");
+            command.arg("-cert_chain").arg(chain_path);
         }
         if self.cipher.is_some() || self.security_level.is_some() {
             let mut list = self.cipher.unwrap_or_else(|| "DEFAULT".to_string());
@@ -409,6 +438,22 @@ impl OpensslServer {
         command.args(&self.args);
         ServerGuard::start("openssl s_server", command, dir, &[addr], Vec::new())
     }
+}
+
+/// How many copies of the intermediate [`oversized_chain_server`] sends: each is 879 bytes of
+/// DER plus a 3-byte length, so 350 make a Certificate message of about 310 KB, well over
+/// tlscheck's 256 KiB limit.
+pub const OVERSIZED_CHAIN_COPIES: usize = 350;
+
+/// `openssl s_server` speaking TLS 1.2 and 1.3 with the good.test leaf and key, followed by
+/// [`OVERSIZED_CHAIN_COPIES`] copies of the test intermediate, so its Certificate handshake
+/// message is larger than 256 KiB (tlscheck's `MAX_HANDSHAKE_MESSAGE`; rustls refuses handshake
+/// messages over 64 KiB, OpenSSL's client over 100 KiB). [`tls12_certificate_message`] measures
+/// what it sends.
+pub fn oversized_chain_server() -> ServerGuard {
+    OpensslServer::new("good.pem", "good.key")
+        .pad_chain("intermediate.pem", OVERSIZED_CHAIN_COPIES)
+        .start()
 }
 
 /// OpenSSL's cipher string for every suite it has (with `@SECLEVEL=0` appended by
