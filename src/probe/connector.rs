@@ -107,6 +107,7 @@ pub struct Session {
 /// The time allowed for one step: `--timeout`, or less when the budget ends sooner.
 #[derive(Clone, Copy, Debug)]
 pub struct StepClock {
+    started: Instant,
     deadline: Instant,
     cut_by_budget: bool,
     timeout: Duration,
@@ -115,6 +116,11 @@ pub struct StepClock {
 impl StepClock {
     pub fn deadline(&self) -> Instant {
         self.deadline
+    }
+
+    /// Time since the step started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
     }
 
     /// The error for this step running out of time.
@@ -151,8 +157,10 @@ impl Session {
     /// The clock for a step starting now.
     pub fn step(&self) -> StepClock {
         let timeout = self.connector.step_timeout;
-        let by_timeout = Instant::now() + timeout;
+        let started = Instant::now();
+        let by_timeout = started + timeout;
         StepClock {
+            started,
             deadline: by_timeout.min(self.deadline),
             cut_by_budget: self.deadline < by_timeout,
             timeout,
@@ -174,12 +182,13 @@ impl Session {
 
     /// Open a TCP connection to `address` through the gate. The permit is held until the
     /// returned [`Connection`] is dropped. Waiting for the permit is bounded by the budget only
-    /// (the wait is ours, not the server's); the connect itself by `clock`.
+    /// (the wait is ours, not the server's); the step's clock starts once the permit is held,
+    /// bounds the connect, and is returned for the rest of the step (the exchange on the
+    /// connection).
     pub async fn connect(
         &self,
         address: SocketAddr,
-        clock: &StepClock,
-    ) -> Result<Connection, ProbeError> {
+    ) -> Result<(Connection, StepClock), ProbeError> {
         let limit = self.connector.limits.for_address(address.ip());
         let permit = match tokio::time::timeout_at(self.deadline, limit.acquire_owned()).await {
             Err(_) => return Err(ProbeError::new(ErrorKind::Budget, Step::Connect, "")),
@@ -193,6 +202,7 @@ impl Session {
             Ok(Ok(permit)) => permit,
         };
         self.connector.connections.fetch_add(1, Ordering::Relaxed);
+        let clock = self.step();
         let stream = clock
             .run(Step::Connect, async {
                 TcpStream::connect(address)
@@ -202,10 +212,13 @@ impl Session {
             .await?;
         // Small request/response exchanges: don't let Nagle delay them.
         let _ = stream.set_nodelay(true);
-        Ok(Connection {
-            stream,
-            _permit: permit,
-        })
+        Ok((
+            Connection {
+                stream,
+                _permit: permit,
+            },
+            clock,
+        ))
     }
 
     /// Run `attempt` and, when it fails with a reset, once more.
@@ -305,7 +318,7 @@ mod tests {
         let address = listener.local_addr().unwrap();
         let connector = Arc::new(Connector::new(1, Duration::from_secs(5)));
         let session = Session::with_budget(&connector, Duration::from_secs(5));
-        let first = session.connect(address, &session.step()).await.unwrap();
+        let (first, _) = session.connect(address).await.unwrap();
         let limit = connector.limits.for_address(address.ip());
         assert_eq!(limit.available_permits(), 0);
         drop(first);
@@ -319,8 +332,8 @@ mod tests {
         let address = listener.local_addr().unwrap();
         let connector = Arc::new(Connector::new(1, Duration::from_secs(5)));
         let session = Session::with_budget(&connector, Duration::from_millis(200));
-        let _held = session.connect(address, &session.step()).await.unwrap();
-        let error = session.connect(address, &session.step()).await.unwrap_err();
+        let _held = session.connect(address).await.unwrap();
+        let error = session.connect(address).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Budget);
         let clock = session.step();
         assert_eq!(clock.expired(Step::Handshake).kind, ErrorKind::Budget);
@@ -334,7 +347,7 @@ mod tests {
         };
         let connector = Arc::new(Connector::new(2, Duration::from_secs(5)));
         let session = Session::with_budget(&connector, Duration::from_secs(5));
-        let error = session.connect(address, &session.step()).await.unwrap_err();
+        let error = session.connect(address).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Refused);
         assert_eq!(error.step, Step::Connect);
     }

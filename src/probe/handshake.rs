@@ -142,9 +142,8 @@ pub async fn probe(
     settings: &HandshakeSettings,
     session: &Session,
 ) -> Result<HandshakeRecord, ProbeError> {
-    let tcp_started = Instant::now();
-    let tcp = session.connect(request.address, &session.step()).await?;
-    let tcp_connect = tcp_started.elapsed();
+    let (tcp, connected) = session.connect(request.address).await?;
+    let tcp_connect = connected.elapsed();
 
     let verifier_record = Arc::new(Mutex::new(VerifierRecord::default()));
     let client_auth_request = Arc::new(Mutex::new(None));

@@ -115,9 +115,8 @@ async fn fetch_once(
     let addresses = resolve(overrides, &url.host, url.port, &session.step()).await?;
     let mut last_error = None;
     for address in addresses {
-        let clock = session.step();
-        let stream = match session.connect(address, &clock).await {
-            Ok(stream) => stream,
+        let (stream, clock) = match session.connect(address).await {
+            Ok(connected) => connected,
             Err(error) => {
                 last_error = Some(error);
                 continue;

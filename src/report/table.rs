@@ -321,17 +321,23 @@ fn render_chain(out: &mut String, chain: &ChainFacts, marks: &Marks, options: &R
     if let Some(reason) = &chain.unparsable {
         let _ = writeln!(out, "cannot parse the certificate chain: {reason}");
     }
+    // One two-column block per certificate: it fits narrow terminals without breaking a name,
+    // an algorithm or a date.
     let mut rows = Rows::new();
-    rows.header(&[
-        "#",
-        "Subject / SANs",
-        "Issuer",
-        "Key",
-        "Signature",
-        "Valid until",
-    ]);
     for (index, cert) in chain.certificates.iter().enumerate() {
+        let part = |part| Subject::Certificate { index, part };
+        let role = if index == 0 {
+            "leaf"
+        } else if cert.self_signed {
+            "root"
+        } else {
+            "intermediate"
+        };
         let mut subject = cert.subject.clone();
+        if cert.self_signed {
+            subject.push_str(" (self-signed)");
+        }
+        rows.add_cells(vec![plain(format!("#{index} {role}")), plain(subject)]);
         let names: Vec<&str> = cert
             .dns_names
             .iter()
@@ -339,36 +345,40 @@ fn render_chain(out: &mut String, chain: &ChainFacts, marks: &Marks, options: &R
             .map(String::as_str)
             .collect();
         if !names.is_empty() {
-            let _ = write!(subject, "\nSANs: {}", names.join(", "));
+            rows.add_cells(vec![plain("SANs"), plain(names.join(", "))]);
         }
-        if cert.self_signed {
-            subject.push_str("\n(self-signed)");
-        }
+        rows.add_cells(vec![plain("Issuer"), plain(cert.issuer.clone())]);
         let key = match &cert.key.curve {
             Some(curve) => format!("{} {curve}", cert.key.algorithm.name()),
             None => format!("{} {}", cert.key.algorithm.name(), cert.key.bits),
         };
-        let mut validity = format!(
-            "{}\n{} days left",
-            crate::facts::time::rfc3339(cert.not_after),
-            cert.days_left
-        );
-        if cert.expired {
-            validity.push_str("\nEXPIRED");
-        } else if cert.not_yet_valid {
-            validity.push_str("\nNOT YET VALID");
-        }
-        let part = |part| Subject::Certificate { index, part };
         rows.add_cells(vec![
-            plain(index.to_string()),
-            plain(subject),
-            plain(cert.issuer.clone()),
+            plain("Key"),
             marks.cell(key, &part(CertificatePart::Key), false),
+        ]);
+        rows.add_cells(vec![
+            plain("Signature"),
             marks.cell(
                 cert.signature_algorithm.clone(),
                 &part(CertificatePart::Signature),
                 false,
             ),
+        ]);
+        let mut validity = format!(
+            "{}, {} days left",
+            crate::facts::time::rfc3339(cert.not_after),
+            cert.days_left
+        );
+        if cert.expired {
+            validity.push_str(", EXPIRED");
+        } else if cert.not_yet_valid {
+            validity = format!(
+                "{validity}, NOT YET VALID (from {})",
+                crate::facts::time::rfc3339(cert.not_before)
+            );
+        }
+        rows.add_cells(vec![
+            plain("Valid until"),
             marks.cell(validity, &part(CertificatePart::Validity), false),
         ]);
     }

@@ -1,37 +1,21 @@
 //! TCP proxies on 127.0.0.1 in threads of the test: count how many connections a client holds
-//! open at once (read from the kernel's socket tables), delay a server's replies, or withhold
-//! the answer to chosen ClientHellos.
+//! open at once (from the kernel's TCP state of each connection), delay a server's replies, or
+//! withhold the answer to chosen ClientHellos.
 
-use std::collections::{HashMap, HashSet};
-use std::fs;
+use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::tls_records::{read_first_flight, ClientHello};
 
-/// How often the [`ConnectionCounter`]'s sampler reads the socket tables.
-const SAMPLE_INTERVAL: Duration = Duration::from_millis(1);
 /// How long a proxy waits for its backend to accept a connection.
 const BACKEND_CONNECT_LIMIT: Duration = Duration::from_secs(5);
 /// The slices in which delays are slept, so dropping a proxy never waits for a whole delay.
 const PAUSE_SLICE: Duration = Duration::from_millis(5);
-/// The kernel's TCP socket table for IPv4.
-const TCP4_TABLE: &str = "/proc/net/tcp";
-/// The kernel's TCP socket table for IPv6 (and IPv4-mapped addresses).
-const TCP6_TABLE: &str = "/proc/net/tcp6";
-/// The kernel's IPv6 socket counts: `TCP6: inuse N`.
-const SOCKSTAT6: &str = "/proc/net/sockstat6";
-/// The kernel's protocol counters, with TCP's `ActiveOpens` (every connect() so far).
-const SNMP: &str = "/proc/net/snmp";
-/// seq_file returns a short read only at the end of a table or when its page buffer is full,
-/// which is then fuller than this.
-const SHORT_READ: usize = 2048;
-
 /// Locks `mutex`, carrying on if a thread panicked while holding it (the data stay usable).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -40,65 +24,39 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 // ---------------------------------------------------------------------------------------------
 // Counting connections
 
-/// What a [`ConnectionCounter`] shares with its sampler thread and its proxies.
+/// What a [`ConnectionCounter`] shares with its proxies.
 struct CounterState {
-    /// The proxy ports being counted.
-    ports: Mutex<Vec<u16>>,
+    /// The counted proxies.
+    proxies: Mutex<Vec<Weak<ProxyShared>>>,
     peak: AtomicUsize,
     accepted: AtomicUsize,
-    stop: AtomicBool,
-    /// Set (and the sampler woken) when a proxy accepted a connection.
-    sample_requested: Mutex<bool>,
-    wake_sampler: Condvar,
 }
 
 impl CounterState {
-    /// Counts the client sockets open towards the counted ports now, raising the peak to it.
-    fn sample(&self) -> usize {
-        let ports = lock(&self.ports).clone();
-        if ports.is_empty() {
-            return 0;
-        }
-        let open = client_sockets_towards(&ports);
-        self.peak.fetch_max(open, Ordering::SeqCst);
-        open
+    /// The client connections open now towards the counted proxies: those whose client has
+    /// not closed its side.
+    fn open_now(&self) -> usize {
+        let proxies: Vec<Arc<ProxyShared>> = lock(&self.proxies)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        proxies
+            .iter()
+            .map(|proxy| {
+                lock(&proxy.open)
+                    .values()
+                    .filter_map(|sockets| sockets.first())
+                    .filter(|client| client_still_open(client))
+                    .count()
+            })
+            .sum()
     }
 
-    /// Counts an accepted connection and has the sampler walk the tables at once (not on the
-    /// accept thread: a walk takes milliseconds). The connection was open at some moment even
-    /// if the client closes it before the walk (a fast client often does), so the peak is at
-    /// least 1 from here on.
+    /// Counts a connection just accepted (and registered) and raises the peak to what is open.
     fn record_accept(&self) {
         self.accepted.fetch_add(1, Ordering::SeqCst);
-        self.peak.fetch_max(1, Ordering::SeqCst);
-        *lock(&self.sample_requested) = true;
-        self.wake_sampler.notify_all();
-    }
-
-    /// The sampler thread: walks the tables when a proxy accepted, or when `ActiveOpens` moved,
-    /// checking every [`SAMPLE_INTERVAL`]; after a walk, rests as long as the walk took, so it
-    /// never takes over half a core however large the tables grow.
-    fn run_sampler(&self) {
-        // ActiveOpens as read before the last walk; `None` (unreadable) walks every time.
-        let mut walked_at = None;
-        while !self.stop.load(Ordering::SeqCst) {
-            let opens = active_opens();
-            let requested = std::mem::take(&mut *lock(&self.sample_requested));
-            if requested || opens.is_none() || opens != walked_at {
-                walked_at = opens;
-                let started = Instant::now();
-                self.sample();
-                thread::sleep(started.elapsed().max(SAMPLE_INTERVAL));
-                continue;
-            }
-            let requested = lock(&self.sample_requested);
-            if !*requested && !self.stop.load(Ordering::SeqCst) {
-                let _ = self
-                    .wake_sampler
-                    .wait_timeout(requested, SAMPLE_INTERVAL)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-        }
+        let open = self.open_now().max(1);
+        self.peak.fetch_max(open, Ordering::SeqCst);
     }
 }
 
@@ -106,68 +64,31 @@ impl CounterState {
 /// [`TcpProxy`]s (those built with [`TcpProxyBuilder::counted_by`]), e.g. one in front of a
 /// server's HTTPS port and one in front of its plain-HTTP port.
 ///
-/// The count comes from the kernel, not from the proxy's threads (whose accept and EOF order is
-/// racy): a sample reads `/proc/net/tcp` and `/proc/net/tcp6` and counts the client-side
-/// sockets whose remote address is loopback, whose remote port is a counted proxy port, and
-/// whose state is SYN_SENT, ESTABLISHED or CLOSE_WAIT (the server closed, the client still
-/// holds the socket). The proxy's own sockets towards its backend have the backend's port as
-/// remote port, so they never count.
-///
-/// Samples are taken by [`ConnectionCounter::peak`] and [`ConnectionCounter::open_now`], and by
-/// a sampler thread, woken at once by every accept and otherwise looking every ~1 ms while the
-/// counter lives. Reading a table is costly: the kernel walks its whole established-socket hash
-/// table and prints every socket, TIME_WAIT ones included (measured on a 24 GB machine whose
-/// table has 262144 buckets: ~2.5 ms per table with no sockets, ~45 ms with 28 000 sockets in
-/// TIME_WAIT). So the sampler walks only when a proxy accepted or TCP's `ActiveOpens` counter in
-/// `/proc/net/snmp` (cheap to read) has moved since its last walk (the counted set only grows by
-/// a connect(), so a quiet table needs no walk), rests after each walk as long as the walk took
-/// (at most half a core), and skips `/proc/net/tcp6` while `/proc/net/sockstat6` says no IPv6
-/// TCP socket exists. The
-/// kernel lists the table in page-sized reads, resuming each where the last stopped while
-/// sockets come and go, so a socket can be listed twice: sockets are counted once by address.
-///
-/// An overlap shorter than a walk (or than the rest between walks) may be missed, and a client
-/// that connects, writes a byte and closes is often gone before the walk: an accept therefore
-/// raises the peak to at least 1. [`TcpProxyBuilder::forward_delay`] makes each connection last
-/// as long as needed for an overlap to show.
-///
-/// Dropping the counter stops and joins its sampler.
+/// Counted at every accept, from the kernel's TCP state of the proxy's side of each connection
+/// (`TCP_INFO`): a connection counts while its client has not closed it (ESTABLISHED, or
+/// FIN_WAIT when the server closed first and the client still holds its socket). On loopback a
+/// client's FIN is processed before its `close()` returns, so a connection the client closed
+/// before opening the next one is never counted with it; since the count only rises at an
+/// accept, counting there sees every peak. Exact, unlike sampling the socket tables (whose
+/// walk is not a snapshot: a socket closed during a walk and one opened during it are both
+/// listed). Linux only.
 pub struct ConnectionCounter {
     state: Arc<CounterState>,
-    sampler: Option<JoinHandle<()>>,
 }
 
 impl ConnectionCounter {
-    /// Starts the sampler. Panics, loudly, where the kernel has no `/proc/net/tcp` (not Linux).
     pub fn new() -> ConnectionCounter {
-        assert!(
-            Path::new(TCP4_TABLE).is_file(),
-            "ConnectionCounter reads the kernel's socket table {TCP4_TABLE}, which this system \
-             does not have: the connection-counting tests need Linux"
-        );
-        let state = Arc::new(CounterState {
-            ports: Mutex::new(Vec::new()),
-            peak: AtomicUsize::new(0),
-            accepted: AtomicUsize::new(0),
-            stop: AtomicBool::new(false),
-            sample_requested: Mutex::new(false),
-            wake_sampler: Condvar::new(),
-        });
-        let sampling = Arc::clone(&state);
-        let sampler = thread::Builder::new()
-            .name("connection-counter".to_string())
-            .spawn(move || sampling.run_sampler())
-            .expect("start the connection counter's sampler");
         ConnectionCounter {
-            state,
-            sampler: Some(sampler),
+            state: Arc::new(CounterState {
+                proxies: Mutex::new(Vec::new()),
+                peak: AtomicUsize::new(0),
+                accepted: AtomicUsize::new(0),
+            }),
         }
     }
 
-    /// The most client connections seen open at once towards the counted proxies so far
-    /// (sampling once more now).
+    /// The most client connections seen open at once towards the counted proxies so far.
     pub fn peak(&self) -> usize {
-        self.state.sample();
         self.state.peak.load(Ordering::SeqCst)
     }
 
@@ -176,10 +97,10 @@ impl ConnectionCounter {
         self.state.accepted.load(Ordering::SeqCst)
     }
 
-    /// The client connections open towards the counted proxies right now (also counted towards
-    /// the peak), e.g. to check a client closed everything it opened.
+    /// The client connections open towards the counted proxies right now, e.g. to check a
+    /// client closed everything it opened.
     pub fn open_now(&self) -> usize {
-        self.state.sample()
+        self.state.open_now()
     }
 }
 
@@ -189,128 +110,41 @@ impl Default for ConnectionCounter {
     }
 }
 
-impl Drop for ConnectionCounter {
-    fn drop(&mut self) {
-        self.state.stop.store(true, Ordering::SeqCst);
-        {
-            let _requested = lock(&self.state.sample_requested);
-            self.state.wake_sampler.notify_all();
-        }
-        if let Some(sampler) = self.sampler.take() {
-            let _ = sampler.join();
-        }
-    }
+/// TCP states (include/net/tcp_states.h) in which the peer has not sent its FIN.
+const TCP_ESTABLISHED: u8 = 1;
+const TCP_FIN_WAIT1: u8 = 4;
+const TCP_FIN_WAIT2: u8 = 5;
+
+/// Whether the client of this accepted socket still holds its side open.
+fn client_still_open(socket: &TcpStream) -> bool {
+    matches!(
+        tcp_state(socket),
+        Some(TCP_ESTABLISHED | TCP_FIN_WAIT1 | TCP_FIN_WAIT2)
+    )
 }
 
-/// The client-side sockets in the kernel's tables connected (or connecting) to one of `ports`
-/// on loopback, and not yet closed by the client.
-fn client_sockets_towards(ports: &[u16]) -> usize {
-    let mut tables = vec![TCP4_TABLE];
-    if ipv6_tcp_sockets_exist() {
-        tables.push(TCP6_TABLE);
+/// The kernel's state of a TCP socket, the first byte of `struct tcp_info`.
+fn tcp_state(socket: &TcpStream) -> Option<u8> {
+    use std::os::fd::AsRawFd;
+    extern "C" {
+        fn getsockopt(socket: i32, level: i32, name: i32, value: *mut u8, length: *mut u32) -> i32;
     }
-    tables
-        .into_iter()
-        .filter_map(read_socket_table)
-        .map(|table| {
-            // The table comes in page-sized reads, and the kernel resumes each read from where
-            // the last stopped while sockets come and go: a socket can be listed twice. Its
-            // local and remote addresses identify it.
-            let sockets: HashSet<(&str, &str)> = table
-                .lines()
-                .skip(1)
-                .filter_map(|line| open_client_socket(line, ports))
-                .collect();
-            sockets.len()
-        })
-        .sum()
-}
-
-/// A socket table in one walk of the kernel's hash table: reading on to the EOF read would walk
-/// it all again, so a short read (see [`SHORT_READ`]) ends the table.
-fn read_socket_table(path: &str) -> Option<String> {
-    let mut file = fs::File::open(path).ok()?;
-    let mut table = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut chunk) {
-            Ok(read) => {
-                table.extend_from_slice(&chunk[..read]);
-                if read < SHORT_READ {
-                    break;
-                }
-            }
-            Err(error) if error.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    String::from_utf8(table).ok()
-}
-
-/// Whether `/proc/net/sockstat6` counts any IPv6 TCP socket in use (true when unreadable).
-fn ipv6_tcp_sockets_exist() -> bool {
-    let Ok(counts) = fs::read_to_string(SOCKSTAT6) else {
-        return true;
+    const IPPROTO_TCP: i32 = 6;
+    const TCP_INFO: i32 = 11;
+    let mut info = [0u8; 256];
+    let mut length = info.len() as u32;
+    // SAFETY: the buffer and its length describe valid, writable memory for the call; the
+    // socket is open for the duration of the borrow.
+    let result = unsafe {
+        getsockopt(
+            socket.as_raw_fd(),
+            IPPROTO_TCP,
+            TCP_INFO,
+            info.as_mut_ptr(),
+            &mut length,
+        )
     };
-    counts
-        .lines()
-        .find_map(|line| line.strip_prefix("TCP6: inuse "))
-        .and_then(|count| count.split_whitespace().next())
-        .and_then(|count| count.parse::<u64>().ok())
-        .is_none_or(|count| count > 0)
-}
-
-/// TCP's `ActiveOpens` from `/proc/net/snmp`: how many connect()s this network namespace made.
-fn active_opens() -> Option<u64> {
-    let counters = fs::read_to_string(SNMP).ok()?;
-    let mut tcp = counters.lines().filter(|line| line.starts_with("Tcp:"));
-    let names = tcp.next()?;
-    let values = tcp.next()?;
-    let column = names
-        .split_whitespace()
-        .position(|name| name == "ActiveOpens")?;
-    values.split_whitespace().nth(column)?.parse().ok()
-}
-
-/// The local and remote address of the socket on one line of `/proc/net/tcp{,6}`
-/// (`sl local_address rem_address st ...`), if its remote end is a loopback port in `ports`
-/// and its state SYN_SENT (02), ESTABLISHED (01) or CLOSE_WAIT (08).
-fn open_client_socket<'a>(line: &'a str, ports: &[u16]) -> Option<(&'a str, &'a str)> {
-    let mut fields = line.split_whitespace();
-    let (Some(_slot), Some(local), Some(remote), Some(state)) =
-        (fields.next(), fields.next(), fields.next(), fields.next())
-    else {
-        return None;
-    };
-    let (address, port) = remote.split_once(':')?;
-    let counted = matches!(state, "01" | "02" | "08")
-        && u16::from_str_radix(port, 16).is_ok_and(|port| ports.contains(&port))
-        && is_loopback_hex(address);
-    counted.then_some((local, remote))
-}
-
-/// Whether an address as the kernel prints it in `/proc/net/tcp{,6}` (each 32-bit word in host
-/// byte order, as hex) is loopback: 127.0.0.0/8, ::1, or ::ffff:127.x.x.x.
-fn is_loopback_hex(address: &str) -> bool {
-    let word = |hex: &str| u32::from_str_radix(hex, 16).ok().map(u32::to_ne_bytes);
-    match address.len() {
-        8 => word(address).is_some_and(|bytes| Ipv4Addr::from(bytes).is_loopback()),
-        32 => {
-            let mut bytes = [0u8; 16];
-            for (index, chunk) in bytes.chunks_exact_mut(4).enumerate() {
-                match address.get(index * 8..index * 8 + 8).and_then(word) {
-                    Some(word) => chunk.copy_from_slice(&word),
-                    None => return false,
-                }
-            }
-            let address = Ipv6Addr::from(bytes);
-            address.is_loopback()
-                || address
-                    .to_ipv4_mapped()
-                    .is_some_and(|mapped| mapped.is_loopback())
-        }
-        _ => false,
-    }
+    (result == 0 && length > 0).then_some(info[0])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,9 +160,18 @@ pub struct TcpProxyBuilder {
     forward_delay: Duration,
     reply_delay: Duration,
     stall_when: Option<StallPredicate>,
+    listen_on: Ipv4Addr,
 }
 
 impl TcpProxyBuilder {
+    /// Listens on another loopback address than 127.0.0.1 (any of 127.0.0.0/8), so the proxy
+    /// counts as another server for a per-address connection limit.
+    pub fn listen_on(mut self, address: Ipv4Addr) -> TcpProxyBuilder {
+        assert!(address.is_loopback(), "{address} is not a loopback address");
+        self.listen_on = address;
+        self
+    }
+
     /// Counts this proxy's connections in `counter` (several proxies may share one counter).
     pub fn counted_by(mut self, counter: &ConnectionCounter) -> TcpProxyBuilder {
         self.counter = Some(Arc::clone(&counter.state));
@@ -368,14 +211,12 @@ impl TcpProxyBuilder {
         self.stall_when(ClientHello::offers_tls13)
     }
 
-    /// Binds 127.0.0.1 on a free port and starts accepting.
+    /// Binds 127.0.0.1 (or the address given to [`TcpProxyBuilder::listen_on`]) on a free port
+    /// and starts accepting.
     pub fn start(self) -> TcpProxy {
-        let listener =
-            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy to 127.0.0.1:0");
+        let listener = TcpListener::bind((self.listen_on, 0))
+            .unwrap_or_else(|error| panic!("bind the proxy to {}:0: {error}", self.listen_on));
         let addr = listener.local_addr().expect("proxy address");
-        if let Some(counter) = &self.counter {
-            lock(&counter.ports).push(addr.port());
-        }
         let shared = Arc::new(ProxyShared {
             backend: self.backend,
             counter: self.counter,
@@ -389,6 +230,9 @@ impl TcpProxyBuilder {
             accepted: AtomicUsize::new(0),
             stalled: AtomicUsize::new(0),
         });
+        if let Some(counter) = &shared.counter {
+            lock(&counter.proxies).push(Arc::downgrade(&shared));
+        }
         let accepting = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
             .name(format!("proxy-{}", addr.port()))
@@ -442,6 +286,7 @@ impl TcpProxy {
             forward_delay: Duration::ZERO,
             reply_delay: Duration::ZERO,
             stall_when: None,
+            listen_on: Ipv4Addr::LOCALHOST,
         }
     }
 
@@ -486,9 +331,10 @@ impl TcpProxy {
 impl Drop for TcpProxy {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Stop counting this port first: the connection that wakes the accept loop is ours.
+        // Stop counting this proxy first: the connection that wakes the accept loop is ours.
         if let Some(counter) = &self.shared.counter {
-            lock(&counter.ports).retain(|port| *port != self.addr.port());
+            let this = Arc::downgrade(&self.shared);
+            lock(&counter.proxies).retain(|proxy| !proxy.ptr_eq(&this));
         }
         // Wake the blocking accept; the loop sees `stop` and returns, closing the listener.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
@@ -560,12 +406,12 @@ fn accept_loop(shared: &Arc<ProxyShared>, listener: &TcpListener) {
             }
         };
         shared.accepted.fetch_add(1, Ordering::SeqCst);
-        if let Some(counter) = &shared.counter {
-            counter.record_accept();
-        }
         let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
         if !shared.register(id, &client) {
             continue;
+        }
+        if let Some(counter) = &shared.counter {
+            counter.record_accept();
         }
         let connection = Arc::clone(shared);
         let spawned = thread::Builder::new()

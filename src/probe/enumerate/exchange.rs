@@ -32,8 +32,7 @@ impl Prober {
         until: ReadUntil,
     ) -> Result<ServerReply, ProbeError> {
         let session = &self.settings.session;
-        let clock = session.step();
-        let mut stream = session.connect(self.settings.address, &clock).await?;
+        let (mut stream, clock) = session.connect(self.settings.address).await?;
         self.handshakes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         clock
