@@ -457,3 +457,23 @@ fn tlscheck_in_terminal_quotes_arguments() {
         "the argument arrives unchanged\n{output}"
     );
 }
+
+#[test]
+fn debug_renderings_are_spotted_and_message_names_are_not() {
+    assert_eq!(
+        debug_renderings("invalid peer certificate: Other(OtherError(UnsupportedCertVersion))"),
+        vec!["Other", "OtherError", "UnsupportedCertVersion"]
+    );
+    assert_eq!(
+        debug_renderings("received corrupt message: TrailingData(\"SessionID\")"),
+        vec!["TrailingData"]
+    );
+    assert_eq!(debug_renderings("BadSignature"), vec!["BadSignature"]);
+    assert!(debug_renderings(
+        "ServerHello TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; HelloRetryRequest for X25519MLKEM768"
+    )
+    .is_empty());
+    assert!(
+        debug_renderings("alert handshake_failure; CN=Test CA, O=Example (self-signed)").is_empty()
+    );
+}

@@ -131,9 +131,10 @@ fn how_to_weak_ca_reports_rsa_1024_key_and_sha1_signature() {
 
     // rustls refuses to verify a handshake signature from an RSA-1024 key; the scan goes on.
     assert_at(&report, "/tls/status", "ok");
-    assert!(
-        at(&report, "/tls/handshake_signature_error").is_string(),
-        "RSA-1024 handshake signature must be recorded as an error"
+    assert_at(
+        &report,
+        "/tls/handshake_signature_error",
+        "rustls cannot verify a handshake signature made with a 1024-bit RSA key (it accepts 2048 bits and more)",
     );
     let leaf = at(&report, "/certificates/certificates/0");
     assert_at(leaf, "/common_name", "weak.test");
@@ -144,6 +145,107 @@ fn how_to_weak_ca_reports_rsa_1024_key_and_sha1_signature() {
     assert_finding(&report, "cert.weak-key");
     assert_finding(&report, "cert.sha1-signature");
     assert_at(&report, "/certificates/trust/trusted", false);
+}
+
+/// Runs openssl with `args` in `dir`, panicking with its output when it fails.
+fn openssl_in(dir: &std::path::Path, args: &[&str]) {
+    let output = std::process::Command::new(require_tool("openssl"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(output.status.success(), "openssl {args:?}: {output:?}");
+}
+
+#[test]
+fn x509_v1_certificate_is_explained_in_words() {
+    // `openssl x509 -req` without an extension file, as the Flask article does: the server
+    // certificate is X.509 version 1, which webpki refuses.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path();
+    openssl_in(path, &["genrsa", "-out", "ca.key", "2048"]);
+    openssl_in(
+        path,
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=v1 Test CA",
+            "-days",
+            "30",
+            "-out",
+            "ca.crt",
+        ],
+    );
+    openssl_in(path, &["genrsa", "-out", "server.key", "2048"]);
+    openssl_in(
+        path,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "server.key",
+            "-subj",
+            "/CN=v1.test",
+            "-out",
+            "server.csr",
+        ],
+    );
+    openssl_in(
+        path,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-sha256",
+            "-out",
+            "server.crt",
+        ],
+    );
+    let server = OpensslServer::new_at(&path.join("server.crt"), &path.join("server.key")).start();
+    let mut args = scan_args_for("v1.test", &server);
+    args.extend([
+        "--ca-file".to_string(),
+        path.join("ca.crt").display().to_string(),
+    ]);
+    let report = scan_json(&args);
+
+    assert_at(&report, "/certificates/trust/trusted", false);
+    assert_at(
+        &report,
+        "/certificates/trust/failure",
+        "unsupported-cert-version",
+    );
+    assert_at(
+        &report,
+        "/certificates/trust/error",
+        "a certificate is X.509 version 1 or 2; webpki (and so rustls-based clients) accept only version 3",
+    );
+    assert_finding(&report, "cert.untrusted");
+}
+
+#[test]
+fn each_certificate_carries_its_exact_bytes_as_pem() {
+    let server = OpensslServer::new("good-fullchain.pem", "good.key").start();
+    let report = scan_json(scan_args_for("good.test", &server));
+    let pem = str_at(&report, "/certificates/certificates/0/pem");
+    let served = std::fs::read_to_string(cert_path("good.pem")).expect("fixture");
+    assert_eq!(
+        pem.replace("\r\n", "\n").trim(),
+        served.trim(),
+        "the leaf's PEM differs from the file served"
+    );
 }
 
 #[test]

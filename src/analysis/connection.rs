@@ -42,7 +42,7 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
                 found.push(Finding::new(
                     FindingId::SignatureUnverifiable,
                     vec![Subject::Connection],
-                    describe::certificate_failure(failure, facts.chain.as_ref()),
+                    describe::signature_failure(failure, facts.chain.as_ref()),
                     name,
                 ));
             }

@@ -187,6 +187,26 @@ pub fn certificate_failure(failure: &CertificateFailure, chain: Option<&ChainFac
     }
 }
 
+/// Why rustls could not verify the server's handshake signature, in words.
+pub fn signature_failure(failure: &CertificateFailure, chain: Option<&ChainFacts>) -> String {
+    let leaf_rsa_bits = chain
+        .and_then(|chain| chain.certificates.first())
+        .filter(|leaf| leaf.key.algorithm == KeyAlgorithm::Rsa)
+        .map(|leaf| leaf.key.bits);
+    match (failure, leaf_rsa_bits) {
+        (
+            CertificateFailure::BadSignature | CertificateFailure::UnsupportedSignatureAlgorithm,
+            Some(bits),
+        ) if bits < 2048 => format!(
+            "rustls cannot verify a handshake signature made with a {bits}-bit RSA key (it accepts 2048 bits and more)"
+        ),
+        (CertificateFailure::UnsupportedSignatureAlgorithm, _) => {
+            "the handshake is signed with an algorithm rustls does not accept".into()
+        }
+        _ => "the server's handshake signature does not verify".into(),
+    }
+}
+
 /// Key-exchange names as the report prints them: `ECDHE`, `DHE`, `RSA`, `TLS13`, ...
 pub fn key_exchange(key_exchange: KeyExchange) -> &'static str {
     match key_exchange {

@@ -284,7 +284,7 @@ fn render_connection(out: &mut String, facts: &HostFacts, marks: &Marks, options
                 rows.add_cells(vec![
                     plain("Handshake signature"),
                     marks.cell(
-                        describe::certificate_failure(failure, facts.chain.as_ref()),
+                        describe::signature_failure(failure, facts.chain.as_ref()),
                         &connection_subject,
                         false,
                     ),

@@ -297,9 +297,15 @@ impl OpensslServer {
     /// Serves the certificates in fixture `certificate_file` in file order, the first being the
     /// leaf (like nginx's `ssl_certificate`), with the private key in fixture `key_file`.
     pub fn new(certificate_file: &str, key_file: &str) -> OpensslServer {
+        OpensslServer::new_at(&cert_path(certificate_file), &cert_path(key_file))
+    }
+
+    /// [`OpensslServer::new`] with files anywhere (e.g. made by the test in a temporary
+    /// directory).
+    pub fn new_at(certificate_file: &Path, key_file: &Path) -> OpensslServer {
         OpensslServer {
-            certificate_file: certificate_file.to_string(),
-            key_file: key_file.to_string(),
+            certificate_file: certificate_file.display().to_string(),
+            key_file: key_file.display().to_string(),
             cipher: None,
             security_level: None,
             chain_padding: Vec::new(),
@@ -398,7 +404,7 @@ impl OpensslServer {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
 
         // s_server reads one certificate from -cert; the rest of the file goes to -cert_chain.
-        let pem = fs::read_to_string(cert_path(&self.certificate_file)).expect("read certificate");
+        let pem = fs::read_to_string(&self.certificate_file).expect("read certificate");
         let blocks = pem_certificates(&pem);
         assert!(
             !blocks.is_empty(),
@@ -416,7 +422,7 @@ impl OpensslServer {
             .arg("-cert")
             .arg(&leaf)
             .arg("-key")
-            .arg(cert_path(&self.key_file))
+            .arg(&self.key_file)
             .arg("-www");
         let mut chain = blocks[1..].concat();
         for (file, copies) in &self.chain_padding {
@@ -1120,12 +1126,94 @@ where
         .unwrap_or_else(|error| panic!("stdout is not JSON ({error})\n{output}"));
     assert_eq!(document["schema_version"], 2, "schema_version\n{output}");
     assert_matches_schema(&document, &output);
+    assert_no_debug_rendering(&document, &output);
     let reports = document["reports"]
         .as_array()
         .unwrap_or_else(|| panic!("no reports array\n{output}"));
     assert_eq!(reports.len(), 1, "one target, one report\n{output}");
     let report = reports[0].clone();
     (output, report)
+}
+
+/// Words that look like a Rust `Debug` rendering but are protocol message names tlscheck's
+/// evidence uses on purpose.
+const MESSAGE_NAMES: [&str; 7] = [
+    "ServerHello",
+    "HelloRetryRequest",
+    "ClientHello",
+    "ServerKeyExchange",
+    "ServerHelloDone",
+    "CertificateRequest",
+    "CertificateStatus",
+];
+
+/// The words of `text` that look like a Rust `Debug` rendering of an error: a capitalised
+/// name directly followed by `(` or `{` (`Other(`, `TrailingData(`), or a CamelCase name
+/// (`UnknownIssuer`, `InvalidContentType`).
+pub fn debug_renderings(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut index = 0;
+    while index < chars.len() {
+        let starts_word = index == 0 || !chars[index - 1].is_alphanumeric();
+        if !(starts_word && chars[index].is_ascii_uppercase()) {
+            index += 1;
+            continue;
+        }
+        let end = (index..chars.len())
+            .find(|&i| !chars[i].is_ascii_alphanumeric() && chars[i] != '_')
+            .unwrap_or(chars.len());
+        let word: String = chars[index..end].iter().collect();
+        let followed_by_bracket = matches!(chars.get(end), Some('(' | '{'));
+        let humps = word
+            .chars()
+            .zip(word.chars().skip(1))
+            .filter(|(a, b)| a.is_ascii_uppercase() && b.is_ascii_lowercase())
+            .count();
+        let camel = humps >= 2 && word.chars().all(|c| c.is_ascii_alphabetic());
+        let lower_start = word.chars().nth(1).is_some_and(|c| c.is_ascii_lowercase());
+        if (followed_by_bracket && lower_start || camel) && !MESSAGE_NAMES.contains(&word.as_str())
+        {
+            found.push(word);
+        }
+        index = end.max(index + 1);
+    }
+    found
+}
+
+/// Asserts no text of `document` (but the fixes, which quote server configuration, and the
+/// PEM certificates) contains a Rust `Debug` rendering of an error.
+#[track_caller]
+pub fn assert_no_debug_rendering(document: &Value, output: &Output) {
+    fn walk(value: &Value, path: &str, found: &mut Vec<String>) {
+        match value {
+            Value::String(text) => {
+                for word in debug_renderings(text) {
+                    found.push(format!("{path}: {word} in {text:?}"));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}/{index}"), found);
+                }
+            }
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    if key != "fix" && key != "pem" {
+                        walk(item, &format!("{path}/{key}"), found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(document, "", &mut found);
+    assert!(
+        found.is_empty(),
+        "Debug renderings in the report:\n{}\n{output}",
+        found.join("\n")
+    );
 }
 
 /// Asserts `document` validates against the committed JSON Schema of the report.

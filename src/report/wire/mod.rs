@@ -349,7 +349,9 @@ impl Report {
             time_budget_ms: whole_millis(facts.budget),
             unreachable: facts.unreachable.as_ref().map(Error::from_fact),
             verdict: record.assessment.verdict.name().to_string(),
-            tls: outcome(&facts.connection, connection),
+            tls: outcome(&facts.connection, |found| {
+                connection(found, facts.chain.as_ref())
+            }),
             certificates: facts.chain.as_ref().map(chain),
             client_auth: facts.client_auth.as_ref().map(client_auth),
             https: outcome(&facts.https, https),
@@ -373,7 +375,7 @@ fn target(target: &facts::TargetFacts) -> Target {
     }
 }
 
-fn connection(facts: &facts::ConnectionFacts) -> Connection {
+fn connection(facts: &facts::ConnectionFacts, chain: Option<&facts::ChainFacts>) -> Connection {
     Connection {
         protocol: version_name(facts.protocol),
         cipher_suite: suites::iana_name(facts.cipher_suite),
@@ -386,7 +388,7 @@ fn connection(facts: &facts::ConnectionFacts) -> Connection {
         handshake_signature_error: facts
             .signature_failure
             .as_ref()
-            .map(|failure| describe::certificate_failure(failure, None)),
+            .map(|failure| describe::signature_failure(failure, chain)),
     }
 }
 
