@@ -25,25 +25,7 @@ fn repo(path: &str) -> PathBuf {
 }
 
 fn suite(code: u16, dh_bits: Option<u32>, ecdh_group: Option<u16>) -> SuiteFacts {
-    let suite = by_code(code).expect("known suite");
-    SuiteFacts {
-        id: SuiteId::Tls(code),
-        name: suite.iana_name,
-        openssl_name: suite.openssl_name,
-        key_exchange: suite.key_exchange,
-        bits: suite.key_bits,
-        forward_secrecy: suite.has_forward_secrecy(),
-        aead: suite.is_aead(),
-        cbc: suite.is_cbc(),
-        export: suite.is_export(),
-        null: suite.is_null(),
-        anonymous: suite.is_anonymous(),
-        rc4: suite.is_rc4(),
-        des: suite.is_des(),
-        triple_des: suite.is_3des(),
-        dh_bits,
-        ecdh_group,
-    }
+    SuiteFacts::of(by_code(code).expect("known suite"), dh_bits, ecdh_group)
 }
 
 fn accepted(version: ProtocolVersion, cipher_suite: u16) -> ProtocolFacts {

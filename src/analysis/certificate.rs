@@ -274,14 +274,7 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
 
 /// `leaf "CN=..."`, `intermediate "..."` or `root "..."`.
 fn role(index: usize, cert: &CertificateFacts) -> String {
-    let role = if index == 0 {
-        "leaf"
-    } else if cert.self_signed {
-        "root"
-    } else {
-        "intermediate"
-    };
-    format!("{role} \"{}\"", cert.subject)
+    format!("{} \"{}\"", cert.role(index), cert.subject)
 }
 
 fn sent_order(certificates: &[CertificateFacts]) -> Vec<String> {

@@ -250,6 +250,20 @@ pub struct CertificateFacts {
     pub der: Vec<u8>,
 }
 
+impl CertificateFacts {
+    /// Its role at `index` in a chain as presented: `leaf`, `root` (self-signed) or
+    /// `intermediate`.
+    pub fn role(&self, index: usize) -> &'static str {
+        if index == 0 {
+            "leaf"
+        } else if self.self_signed {
+            "root"
+        } else {
+            "intermediate"
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyFacts {
     pub algorithm: KeyAlgorithm,
@@ -503,6 +517,32 @@ pub struct SuiteFacts {
 }
 
 impl SuiteFacts {
+    /// A TLS suite from the codec's registry, with the parameters the server sent.
+    pub fn of(
+        suite: &crate::tls::suites::CipherSuite,
+        dh_bits: Option<u32>,
+        ecdh_group: Option<u16>,
+    ) -> SuiteFacts {
+        SuiteFacts {
+            id: SuiteId::Tls(suite.code),
+            name: suite.iana_name,
+            openssl_name: suite.openssl_name,
+            key_exchange: suite.key_exchange,
+            bits: suite.key_bits,
+            forward_secrecy: suite.has_forward_secrecy(),
+            aead: suite.is_aead(),
+            cbc: suite.is_cbc(),
+            export: suite.is_export(),
+            null: suite.is_null(),
+            anonymous: suite.is_anonymous(),
+            rc4: suite.is_rc4(),
+            des: suite.is_des(),
+            triple_des: suite.is_3des(),
+            dh_bits,
+            ecdh_group,
+        }
+    }
+
     /// The name people know: OpenSSL's when it has one, else IANA's.
     pub fn display_name(&self) -> &'static str {
         self.openssl_name.unwrap_or(self.name)

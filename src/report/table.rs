@@ -326,13 +326,7 @@ fn render_chain(out: &mut String, chain: &ChainFacts, marks: &Marks, options: &R
     let mut rows = Rows::new();
     for (index, cert) in chain.certificates.iter().enumerate() {
         let part = |part| Subject::Certificate { index, part };
-        let role = if index == 0 {
-            "leaf"
-        } else if cert.self_signed {
-            "root"
-        } else {
-            "intermediate"
-        };
+        let role = cert.role(index);
         let mut subject = cert.subject.clone();
         if cert.self_signed {
             subject.push_str(" (self-signed)");

@@ -197,6 +197,79 @@ fn target_facts(target: &Target, sni: Option<String>, http_url: Option<String>) 
     }
 }
 
+/// One target's scan in progress: what every stage's probes are given.
+struct TargetScan<'a> {
+    target: &'a Target,
+    settings: &'a ScanSettings,
+    session: Session,
+    sni: Option<&'a str>,
+    probes: &'a [Box<dyn Probe>],
+}
+
+impl TargetScan<'_> {
+    /// Run the registered probes of `stages` at once against `address`; their measurements in
+    /// registry order.
+    async fn measure(
+        &self,
+        stages: &[Stage],
+        address: SocketAddr,
+        handshake: Option<&HandshakeRecord>,
+        facts: &HostFacts,
+    ) -> Vec<Measured> {
+        let input = ProbeInput {
+            target: self.target,
+            settings: self.settings,
+            session: &self.session,
+            sni: self.sni,
+            address,
+            handshake,
+        };
+        let input = &input;
+        join_all(
+            self.probes
+                .iter()
+                .filter(|probe| stages.contains(&probe.stage()))
+                .map(|probe| probe.run(input, facts)),
+        )
+        .await
+    }
+
+    /// [`TargetScan::measure`], recording the facts; the raw handshake's chain, when a probe
+    /// read one, goes to `chain`.
+    async fn record(
+        &self,
+        stages: &[Stage],
+        address: SocketAddr,
+        handshake: Option<&HandshakeRecord>,
+        facts: &mut HostFacts,
+        chain: &mut Option<Vec<Vec<u8>>>,
+    ) {
+        for measurement in self.measure(stages, address, handshake, facts).await {
+            keep_chain(&measurement, chain);
+            measurement.record(facts);
+        }
+    }
+
+    /// The handshake probe on each address in turn until one accepts TCP.
+    async fn handshake(&self, addresses: &[SocketAddr]) -> Result<HandshakeRecord, ProbeError> {
+        let mut last_error = None;
+        for address in addresses {
+            let request = HandshakeRequest {
+                address: *address,
+                server_name: self.settings.server_name(self.sni, *address),
+                authority: self.target.authority(),
+                path: self.target.path.clone(),
+                present_identity: true,
+            };
+            match handshake_with_retry(&request, self.settings, &self.session).await {
+                Ok(found) => return Ok(found),
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| ProbeError::new(ErrorKind::Resolve, Step::Resolve, "")))
+    }
+}
+
 /// Scan one target: resolve, then the handshake beside the other probes, then the probes that
 /// need the handshake, then the chain facts.
 pub async fn scan_target(
@@ -207,7 +280,6 @@ pub async fn scan_target(
 ) -> HostFacts {
     let started = Instant::now();
     let now = unix_seconds(SystemTime::now());
-    let session = connector.session(tokio::time::Instant::now() + settings.target_timeout);
     let sni = settings
         .sni
         .clone()
@@ -219,30 +291,29 @@ pub async fn scan_target(
         now,
         settings.target_timeout,
     );
-    let sni = sni.as_deref();
+    let scan = TargetScan {
+        target,
+        settings,
+        session: connector.session(tokio::time::Instant::now() + settings.target_timeout),
+        sni: sni.as_deref(),
+        probes,
+    };
+    let mut chain = None;
 
     let addresses = match resolve(
         &settings.overrides,
         &target.host,
         target.port,
-        &session.step(),
+        &scan.session.step(),
     )
     .await
     {
         Ok(addresses) => addresses,
         Err(error) => {
             facts.mark_unreachable(error);
-            run_stage(
-                &[Stage::Independent],
-                probes,
-                target,
-                settings,
-                &session,
-                sni,
-                None,
-                &mut facts,
-            )
-            .await;
+            let nowhere = SocketAddr::from(([0, 0, 0, 0], target.port));
+            scan.record(&[Stage::Independent], nowhere, None, &mut facts, &mut chain)
+                .await;
             facts.duration = started.elapsed();
             return facts;
         }
@@ -252,38 +323,17 @@ pub async fn scan_target(
 
     // The handshake tries each address until one accepts TCP; the first that does is the one
     // scanned. The address-bound probes start at once on the first address.
-    let handshake = async {
-        let mut last_error = None;
-        for address in &addresses {
-            let request = HandshakeRequest {
-                address: *address,
-                server_name: settings.server_name(sni, *address),
-                authority: target.authority(),
-                path: target.path.clone(),
-                present_identity: true,
-            };
-            match handshake_with_retry(&request, settings, &session).await {
-                Ok(found) => return Ok(found),
-                Err(error) => last_error = Some(error),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| ProbeError::new(ErrorKind::Resolve, Step::Resolve, "")))
-    };
-    let beside = run_measurements(
-        &[Stage::BesideHandshake, Stage::Independent],
-        probes,
-        target,
-        settings,
-        &session,
-        sni,
-        first,
-        None,
-        &facts,
+    let (record, measured) = tokio::join!(
+        scan.handshake(&addresses),
+        scan.measure(
+            &[Stage::BesideHandshake, Stage::Independent],
+            first,
+            None,
+            &facts
+        )
     );
-    let (record, measured) = tokio::join!(handshake, beside);
-    let mut fallback_chain = None;
     for measurement in measured {
-        keep_chain(&measurement, &mut fallback_chain);
+        keep_chain(&measurement, &mut chain);
         measurement.record(&mut facts);
     }
     let record = match record {
@@ -299,22 +349,14 @@ pub async fn scan_target(
     facts.target.connected_to = Some(record.connected_to);
     if record.connected_to != first {
         // The first address did not answer: measure the one that did.
-        for measurement in run_measurements(
+        scan.record(
             &[Stage::BesideHandshake],
-            probes,
-            target,
-            settings,
-            &session,
-            sni,
             record.connected_to,
             None,
-            &facts,
+            &mut facts,
+            &mut chain,
         )
-        .await
-        {
-            keep_chain(&measurement, &mut fallback_chain);
-            measurement.record(&mut facts);
-        }
+        .await;
     }
     facts.connection = match &record.connection {
         Ok(connection) => Outcome::Ok(connection.clone()),
@@ -325,15 +367,16 @@ pub async fn scan_target(
         Some(Ok(https)) => Outcome::Ok(https.clone()),
         Some(Err(error)) => Outcome::Failed(error.clone()),
     };
-    let hostname = sni
+    let hostname = scan
+        .sni
         .map(str::to_string)
         .unwrap_or_else(|| target.host.to_string());
     facts.chain = if record.verifier.chain.is_empty() {
         // rustls got no certificate (e.g. a TLS 1.0-only server): use the raw handshake's.
-        fallback_chain.and_then(|chain| {
+        chain.and_then(|chain| {
             raw_chain_facts(
                 &chain,
-                &settings.server_name(sni, record.connected_to),
+                &settings.server_name(scan.sni, record.connected_to),
                 settings,
                 &hostname,
                 now,
@@ -358,15 +401,13 @@ pub async fn scan_target(
         // Accepted TCP, then no TLS answer to any probe: the target could not be scanned.
         facts.unreachable = Some(error);
     }
-    run_stage(
+    let mut unused = None;
+    scan.record(
         &[Stage::AfterHandshake],
-        probes,
-        target,
-        settings,
-        &session,
-        sni,
+        record.connected_to,
         Some(&record),
         &mut facts,
+        &mut unused,
     )
     .await;
     facts.duration = started.elapsed();
@@ -415,61 +456,6 @@ fn keep_chain(measurement: &Measured, chain: &mut Option<Vec<Vec<u8>>>) {
         if found.chain.is_some() {
             chain.clone_from(&found.chain);
         }
-    }
-}
-
-/// Run the registered probes of `stages` at once; their measurements in registry order.
-#[allow(clippy::too_many_arguments)]
-async fn run_measurements(
-    stages: &[Stage],
-    probes: &[Box<dyn Probe>],
-    target: &Target,
-    settings: &ScanSettings,
-    session: &Session,
-    sni: Option<&str>,
-    address: SocketAddr,
-    handshake: Option<&HandshakeRecord>,
-    facts: &HostFacts,
-) -> Vec<Measured> {
-    let input = ProbeInput {
-        target,
-        settings,
-        session,
-        sni,
-        address,
-        handshake,
-    };
-    let input = &input;
-    join_all(
-        probes
-            .iter()
-            .filter(|probe| stages.contains(&probe.stage()))
-            .map(|probe| probe.run(input, facts)),
-    )
-    .await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn run_stage(
-    stages: &[Stage],
-    probes: &[Box<dyn Probe>],
-    target: &Target,
-    settings: &ScanSettings,
-    session: &Session,
-    sni: Option<&str>,
-    handshake: Option<&HandshakeRecord>,
-    facts: &mut HostFacts,
-) {
-    let address = facts
-        .target
-        .connected_to
-        .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], target.port)));
-    let measured = run_measurements(
-        stages, probes, target, settings, session, sni, address, handshake, facts,
-    )
-    .await;
-    for measurement in measured {
-        measurement.record(facts);
     }
 }
 

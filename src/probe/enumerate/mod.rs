@@ -259,25 +259,7 @@ fn support(version: ProtocolVersion, result: &VersionResult) -> Support {
 }
 
 fn suite_facts(accepted: &Accepted) -> SuiteFacts {
-    let suite = accepted.suite;
-    SuiteFacts {
-        id: SuiteId::Tls(suite.code),
-        name: suite.iana_name,
-        openssl_name: suite.openssl_name,
-        key_exchange: suite.key_exchange,
-        bits: suite.key_bits,
-        forward_secrecy: suite.has_forward_secrecy(),
-        aead: suite.is_aead(),
-        cbc: suite.is_cbc(),
-        export: suite.is_export(),
-        null: suite.is_null(),
-        anonymous: suite.is_anonymous(),
-        rc4: suite.is_rc4(),
-        des: suite.is_des(),
-        triple_des: suite.is_3des(),
-        dh_bits: accepted.dh_bits,
-        ecdh_group: accepted.ecdh_group,
-    }
+    SuiteFacts::of(accepted.suite, accepted.dh_bits, accepted.ecdh_group)
 }
 
 fn sslv2_suite_facts(code: u32) -> SuiteFacts {
