@@ -8,6 +8,8 @@
 #   SERVERS="seed" TOOLS="tlscheck sslscan" bench/scan-speed.sh
 #   RTT_MS=20 TOOLS="tlscheck sslscan" bench/scan-speed.sh   # as across a 20 ms link
 #   TLSCHECK_BIN=/tmp/tlscheck-old bench/scan-speed.sh       # another build of tlscheck
+#   TLSCHECK_BEFORE_BIN=/tmp/tlscheck-old TOOLS="tlscheck tlscheck-before" SERVERS=seed \
+#       bench/scan-speed.sh                                     # two builds in one run
 #
 # Needs nginx, openssl, hyperfine, sslscan, testssl.sh (Debian) and sslyze (PyPI):
 #   apt-get install -y nginx openssl hyperfine sslscan testssl.sh && pip install sslyze
@@ -48,6 +50,8 @@ TOOLS=${TOOLS:-"tlscheck sslscan sslyze testssl"}
 testssl_bin=$(command -v testssl.sh || command -v testssl)
 
 bin=${TLSCHECK_BIN:-$PWD/target/release/tlscheck}
+# Another build, timed in the same run as "tlscheck-before" (TOOLS="tlscheck tlscheck-before").
+before_bin=${TLSCHECK_BEFORE_BIN:-}
 certs=$PWD/testdata/certs
 dir=$(mktemp -d)
 pids=()
@@ -157,8 +161,13 @@ fi
 command_for() { # tool server
     local h=${scan_https[$2]} p=${scan_http[$2]}
     case $1 in
-    tlscheck)
-        echo "$bin good.test --format json --ca-file $certs/root.pem" \
+    tlscheck | tlscheck-before)
+        local build=$bin
+        if [[ $1 == tlscheck-before ]]; then
+            [[ -n $before_bin ]] || { echo "bench: tlscheck-before needs TLSCHECK_BEFORE_BIN" >&2; exit 2; }
+            build=$before_bin
+        fi
+        echo "$build good.test --format json --ca-file $certs/root.pem" \
             "--connect-to good.test:443:127.0.0.1:$h --connect-to good.test:80:127.0.0.1:$p"
         ;;
     sslscan)
@@ -191,9 +200,9 @@ tool, out, sslyze_json = sys.argv[1:]
 text = open(out, errors="replace").read()
 protocols = suites = groups = 0
 try:
-    if tool == "tlscheck":
+    if tool.startswith("tlscheck"):
         e = json.loads(text)["reports"][0]["enumeration"]
-        protocols = sum(p["accepted"] for p in e["protocols"])
+        protocols = sum(p["accepted"] is True for p in e["protocols"])
         suites = sum(len(v["suites"]) for v in e["cipher_suites"])
         groups = len(e["groups"])
     elif tool == "sslscan":
@@ -252,7 +261,7 @@ for server in $SERVERS; do
         # testssl.sh's status counts what it found wrong.
         warmup=1 hyperfine_options=() ok=$((status == 0))
         case $tool in
-        tlscheck) hyperfine_options=(--ignore-failure) ok=$((status <= 1)) ;;
+        tlscheck | tlscheck-before) hyperfine_options=(--ignore-failure) ok=$((status <= 1)) ;;
         testssl) warmup=0 hyperfine_options=(--ignore-failure) ok=1 ;;
         esac
         if ((!ok)); then

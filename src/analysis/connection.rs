@@ -36,7 +36,8 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
                 .as_ref()
                 .and_then(|chain| chain.certificates.first())
                 .is_some_and(|leaf| {
-                    leaf.key.algorithm == KeyAlgorithm::Rsa && leaf.key.bits < 2048
+                    leaf.key.algorithm == KeyAlgorithm::Rsa
+                        && leaf.key.bits < describe::WEBPKI_RSA_MIN_BITS
                 });
             if let (Some(failure), false) = (&connection.signature_failure, weak_rsa_leaf) {
                 found.push(Finding::new(

@@ -9,6 +9,9 @@ use crate::facts::{
 use crate::tls::suites::KeyExchange;
 use crate::tls::{alert, groups, suites, version_name};
 
+/// The smallest RSA key webpki (and so rustls) verifies signatures of.
+pub const WEBPKI_RSA_MIN_BITS: u32 = 2048;
+
 /// The RFC's name of an alert (`handshake_failure`), or `alert 254` for an unknown code.
 pub fn alert_name(code: u8) -> String {
     alert::description_name(code)
@@ -136,13 +139,15 @@ pub fn certificate_failure(failure: &CertificateFailure, chain: Option<&ChainFac
                 chain
                     .certificates
                     .iter()
-                    .filter(|cert| cert.key.algorithm == KeyAlgorithm::Rsa && cert.key.bits < 2048)
+                    .filter(|cert| {
+                        cert.key.algorithm == KeyAlgorithm::Rsa && cert.key.bits < WEBPKI_RSA_MIN_BITS
+                    })
                     .map(|cert| cert.key.bits)
                     .min()
             });
             match weak_rsa {
                 Some(bits) => format!(
-                    "webpki cannot verify a signature made with a {bits}-bit RSA key (it accepts 2048 bits and more)"
+                    "webpki cannot verify a signature made with a {bits}-bit RSA key (it accepts {WEBPKI_RSA_MIN_BITS} bits and more)"
                 ),
                 None => "a signature in the chain does not verify".into(),
             }
@@ -197,8 +202,8 @@ pub fn signature_failure(failure: &CertificateFailure, chain: Option<&ChainFacts
         (
             CertificateFailure::BadSignature | CertificateFailure::UnsupportedSignatureAlgorithm,
             Some(bits),
-        ) if bits < 2048 => format!(
-            "rustls cannot verify a handshake signature made with a {bits}-bit RSA key (it accepts 2048 bits and more)"
+        ) if bits < WEBPKI_RSA_MIN_BITS => format!(
+            "rustls cannot verify a handshake signature made with a {bits}-bit RSA key (it accepts {WEBPKI_RSA_MIN_BITS} bits and more)"
         ),
         (CertificateFailure::UnsupportedSignatureAlgorithm, _) => {
             "the handshake is signed with an algorithm rustls does not accept".into()

@@ -113,6 +113,19 @@ impl std::fmt::Display for ProtocolVersion {
     }
 }
 
+/// Number of significant bits in a big-endian unsigned integer (leading zero bytes ignored).
+pub fn bit_length(bytes: &[u8]) -> u32 {
+    let start = bytes
+        .iter()
+        .position(|byte| *byte != 0)
+        .unwrap_or(bytes.len());
+    let Some((first, rest)) = bytes.get(start..).and_then(<[u8]>::split_first) else {
+        return 0;
+    };
+    let rest_bits = u32::try_from(rest.len()).map_or(u32::MAX, |len| len.saturating_mul(8));
+    rest_bits.saturating_add(8 - first.leading_zeros())
+}
+
 /// Record layer content types (RFC 8446 section 5.1).
 pub mod content_type {
     pub const CHANGE_CIPHER_SPEC: u8 = 20;
@@ -154,4 +167,17 @@ pub mod extension_type {
     pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
     pub const KEY_SHARE: u16 = 51;
     pub const RENEGOTIATION_INFO: u16 = 0xff01;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_ignores_leading_zero_bytes() {
+        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_length(&[0x01, 0xFF]), 9);
+        assert_eq!(bit_length(&[0x00, 0x00]), 0);
+        assert_eq!(bit_length(&[]), 0);
+    }
 }

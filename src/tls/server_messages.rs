@@ -198,8 +198,8 @@ pub struct DhParameters {
 
 impl DhParameters {
     /// Size of the prime in bits (the figure Logjam findings compare with 2048).
-    pub fn prime_bits(&self) -> usize {
-        bit_length(&self.prime)
+    pub fn prime_bits(&self) -> u32 {
+        super::bit_length(&self.prime)
     }
 }
 
@@ -222,8 +222,8 @@ pub struct RsaParameters {
 }
 
 impl RsaParameters {
-    pub fn modulus_bits(&self) -> usize {
-        bit_length(&self.modulus)
+    pub fn modulus_bits(&self) -> u32 {
+        super::bit_length(&self.modulus)
     }
 }
 
@@ -236,8 +236,8 @@ pub struct SrpParameters {
 }
 
 impl SrpParameters {
-    pub fn prime_bits(&self) -> usize {
-        bit_length(&self.prime)
+    pub fn prime_bits(&self) -> u32 {
+        super::bit_length(&self.prime)
     }
 }
 
@@ -433,30 +433,9 @@ impl Sslv2ServerHello {
     }
 }
 
-/// Bit length of a big-endian unsigned integer, leading zero bytes and bits ignored.
-fn bit_length(big_endian: &[u8]) -> usize {
-    match big_endian.iter().position(|&byte| byte != 0) {
-        Some(first) => {
-            let leading = big_endian
-                .get(first)
-                .map_or(0, |byte| byte.leading_zeros() as usize);
-            (big_endian.len() - first) * 8 - leading
-        }
-        None => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bit_length_ignores_leading_zeros() {
-        assert_eq!(bit_length(&[]), 0);
-        assert_eq!(bit_length(&[0, 0]), 0);
-        assert_eq!(bit_length(&[0, 0x80, 0]), 16);
-        assert_eq!(bit_length(&[0x01, 0xff]), 9);
-    }
 
     #[test]
     fn reads_an_sslv3_server_hello_without_extensions() {

@@ -21,6 +21,7 @@ use x509_parser::signature_algorithm::RsaSsaPssParams;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
 use crate::facts::{CertificateFacts, HashAlgorithm, KeyAlgorithm, KeyFacts};
+use crate::tls::bit_length;
 
 /// Why a certificate or chain could not be analysed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -284,19 +285,6 @@ fn dsa_bits(spki: &SubjectPublicKeyInfo<'_>) -> u32 {
     })
 }
 
-/// Number of significant bits in a big-endian unsigned integer (leading zero bytes ignored).
-pub fn bit_length(bytes: &[u8]) -> u32 {
-    let start = bytes
-        .iter()
-        .position(|byte| *byte != 0)
-        .unwrap_or(bytes.len());
-    let Some((first, rest)) = bytes.get(start..).and_then(<[u8]>::split_first) else {
-        return 0;
-    };
-    let rest_bits = u32::try_from(rest.len()).map_or(u32::MAX, |len| len.saturating_mul(8));
-    rest_bits.saturating_add(8 - first.leading_zeros())
-}
-
 /// Friendly name of the signature algorithm (OpenSSL's spelling) and the hash it uses.
 fn signature_names(algorithm: &AlgorithmIdentifier<'_>) -> (String, Option<HashAlgorithm>) {
     let oid = algorithm.algorithm.to_id_string();
@@ -406,14 +394,6 @@ mod tests {
         assert_eq!(serial_hex(&[0x04, 0x01]), "04:01");
         assert_eq!(serial_hex(&[0x00]), "00");
         assert_eq!(serial_hex(&[0x00, 0x7F]), "00:7F");
-    }
-
-    #[test]
-    fn bit_length_ignores_leading_zero_bytes() {
-        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
-        assert_eq!(bit_length(&[0x01, 0xFF]), 9);
-        assert_eq!(bit_length(&[0x00, 0x00]), 0);
-        assert_eq!(bit_length(&[]), 0);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub(super) fn accepted_from(
         .and_then(|flight| flight.server_key_exchange.as_ref())
         .map(|k| &k.parameters);
     let (dh_bits, ecdh_group) = match parameters {
-        Some(KeyExchangeParameters::Dh(dh)) => (u32::try_from(dh.prime_bits()).ok(), None),
+        Some(KeyExchangeParameters::Dh(dh)) => (Some(dh.prime_bits()), None),
         Some(KeyExchangeParameters::Ec(EcParameters::NamedCurve { group, .. })) => {
             (None, Some(*group))
         }
