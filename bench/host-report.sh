@@ -5,6 +5,7 @@
 # HSTS, plain-HTTP redirect) and the default full scan (plus protocol/suite/group enumeration).
 #
 #   bench/host-report.sh            # builds release, starts nginx on 127.0.0.1, runs hyperfine
+#   TLSCHECK_BIN=/tmp/a TLSCHECK_BEFORE_BIN=/tmp/b bench/host-report.sh   # two builds, one run
 #
 # Needs nginx and hyperfine (apt-get install -y nginx hyperfine). Talks only to 127.0.0.1.
 set -euo pipefail
@@ -12,8 +13,9 @@ cd "$(dirname "$0")/.."
 for tool in nginx hyperfine; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y $tool)" >&2; exit 2; }
 done
-cargo build --release --quiet
-bin=target/release/tlscheck
+[[ -n ${TLSCHECK_BIN:-} ]] || cargo build --release --quiet
+bin=${TLSCHECK_BIN:-target/release/tlscheck}
+before=${TLSCHECK_BEFORE_BIN:-}
 certs=$PWD/testdata/certs
 dir=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -63,6 +65,9 @@ import json,sys; r=json.load(sys.stdin)["reports"][0]
 print(" ", r["tls"]["protocol"], r["tls"]["cipher_suite"], r["tls"]["key_exchange_group"],
       "| trusted:", r["certificates"]["trust"]["trusted"], "| redirect:", r["redirect"]["verdict"],
       "| hsts:", r["https"]["hsts"]["max_age"], "| findings:", [f["id"] for f in r["findings"]])'
-hyperfine --warmup 5 --runs 50 --export-json "${BENCH_JSON:-/dev/null}" \
-    -n quick "$bin ${args[*]} --format json --quick" \
-    -n full "$bin ${args[*]} --format json"
+commands=(-n quick "$bin ${args[*]} --format json --quick" -n full "$bin ${args[*]} --format json")
+if [[ -n $before ]]; then
+    commands+=(-n "quick (before)" "$before ${args[*]} --format json --quick"
+        -n "full (before)" "$before ${args[*]} --format json")
+fi
+hyperfine --warmup 5 --runs 50 --export-json "${BENCH_JSON:-/dev/null}" "${commands[@]}"
