@@ -75,12 +75,10 @@ impl GetError {
                 }
                 let kind = if error.is_incomplete_message() {
                     ErrorKind::Closed
-                } else if error.is_parse() || error.is_parse_too_large() {
-                    if error.is_parse_too_large() {
-                        ErrorKind::TooLarge
-                    } else {
-                        ErrorKind::Protocol
-                    }
+                } else if error.is_parse_too_large() {
+                    ErrorKind::TooLarge
+                } else if error.is_parse() {
+                    ErrorKind::Protocol
                 } else {
                     io_kind(&error).unwrap_or(ErrorKind::Protocol)
                 };
