@@ -364,7 +364,6 @@ fn tls10_only_server_lists_every_suite_and_its_chain_without_rustls() {
     assert_handshakes_sane(&report);
     let present = [
         "protocol.tls10",
-        "protocol.no-tls12",
         "protocol.no-tls13",
         "cipher.null",
         "cipher.anonymous",
@@ -372,13 +371,17 @@ fn tls10_only_server_lists_every_suite_and_its_chain_without_rustls() {
         "cipher.no-forward-secrecy",
         "cipher.client-order",
     ];
-    // cipher.no-aead is judged on TLS 1.2 and 1.3 only; without them protocol.no-tls12 says it.
+    // cipher.no-aead is judged on TLS 1.2 and 1.3 only. Without them, the failed handshake says
+    // modern clients cannot connect, and protocol.no-tls12 does not say it again.
     // dh.weak depends on OpenSSL's automatic DH size here: asserted with -dhparam below.
     let absent: Vec<&str> = all_but(&present)
         .into_iter()
         .filter(|id| *id != "dh.weak")
         .collect();
     assert_findings(&report, &present, &absent);
+    // One fact, one finding: modern clients cannot connect (critical), and that is all.
+    assert_eq!(severity_of(&report, "tls.handshake-failed"), "critical");
+    assert_no_finding(&report, "protocol.no-tls12");
 }
 
 #[test]
@@ -395,7 +398,7 @@ fn tls11_only_server_lists_every_suite() {
     assert_handshakes_sane(&report);
     assert_findings(
         &report,
-        &["protocol.tls11", "protocol.no-tls12", "cipher.null"],
+        &["protocol.tls11", "tls.handshake-failed", "cipher.null"],
         &["protocol.tls10", "cipher.cbc-tls10", "protocol.sslv3"],
     );
 }
@@ -780,7 +783,6 @@ fn sslv3_only_rc4_server_still_gets_its_chain_analysed() {
     assert_handshakes_sane(&report);
     let present = [
         "protocol.sslv3",
-        "protocol.no-tls12",
         "protocol.no-tls13",
         "cipher.rc4",
         "cipher.no-forward-secrecy",
@@ -870,7 +872,6 @@ fn sslv2_server_is_found_with_its_cipher_kinds_and_certificate() {
     assert_handshakes_sane(&report);
     let present = [
         "protocol.sslv2",
-        "protocol.no-tls12",
         "protocol.no-tls13",
         "cipher.export",
         "cipher.rc4",
@@ -910,7 +911,6 @@ fn export_server_is_found_and_offer_and_remove_terminates() {
     assert_handshakes_sane(&report);
     let present = [
         "protocol.tls10",
-        "protocol.no-tls12",
         "protocol.no-tls13",
         "cipher.export",
         "cipher.des",

@@ -258,3 +258,40 @@ fn json_report_round_trips_through_the_wire_types() {
     assert_eq!(redirect.verdict, "https-permanent");
     assert_eq!(report.verdict, "pass");
 }
+
+#[test]
+fn mozilla_modern_tls13_only_nginx_passes_the_default_gate() {
+    // Mozilla's "modern" profile: TLS 1.3 only. Leaving out TLS 1.2 is a note, not a failure.
+    let nginx = NginxServer::well_configured().protocols("TLSv1.3").start();
+    let (output, report) = scan(trusting_test_root(nginx.scan_args()));
+    assert_eq!(output.code, 0, "{output}");
+    assert_at(&report, "/verdict", "pass");
+    let no_tls12 = array_at(&report, "/findings")
+        .iter()
+        .find(|finding| finding["id"] == "protocol.no-tls12")
+        .unwrap_or_else(|| panic!("a note that TLS 1.2 is not accepted\n{output}"));
+    assert_eq!(no_tls12["severity"], "info", "{no_tls12}");
+}
+
+#[test]
+fn mozilla_intermediate_client_order_over_aead_suites_is_not_a_finding() {
+    // Mozilla's intermediate profile lets the client choose among its all-AEAD,
+    // all-forward-secret suites (ssl_prefer_server_ciphers off).
+    let nginx = NginxServer::well_configured()
+        .prefer_server_ciphers(false)
+        .start();
+    let (output, report) = scan(trusting_test_root(nginx.scan_args()));
+    assert_eq!(
+        at(&report, "/enumeration/cipher_suites/0/server_order"),
+        false,
+        "{output}"
+    );
+    assert_no_finding(&report, "cipher.client-order");
+    assert_eq!(output.code, 0, "{output}");
+    // The seed's client order over CBC and static-RSA suites still is one.
+    let seed = NginxServer::seed_legacy()
+        .prefer_server_ciphers(false)
+        .start();
+    let report = scan_json(trusting_test_root(seed.scan_args()));
+    assert_finding(&report, "cipher.client-order");
+}

@@ -274,9 +274,10 @@ catalogue! {
     ProtocolTls11 = "protocol.tls11", Protocol, [Medium], Protocol,
         "TLS 1.1 is accepted: deprecated by RFC 8996, refused by current browsers",
         "", ["RFC 8996"];
-    ProtocolNoTls12 = "protocol.no-tls12", Protocol, [High], Protocol,
-        "TLS 1.2 is not accepted: most clients need TLS 1.2 or 1.3",
-        "", ["RFC 8996", "RFC 5246"];
+    ProtocolNoTls12 = "protocol.no-tls12", Protocol, [Info, High], Protocol,
+        "TLS 1.2 is not accepted: clients without TLS 1.3 cannot connect",
+        "high when TLS 1.3 is not accepted either and no handshake failure already says so",
+        ["RFC 8996", "RFC 5246"];
     ProtocolNoTls13 = "protocol.no-tls13", Protocol, [Low], Protocol,
         "TLS 1.3 is not accepted: it is faster and drops every legacy construction",
         "", ["RFC 8446"];
@@ -308,7 +309,7 @@ catalogue! {
         "No AEAD suite (AES-GCM, ChaCha20-Poly1305) is accepted",
         "", ["RFC 7525 section 4.2"];
     CipherClientOrder = "cipher.client-order", Cipher, [Low], SuiteOrder,
-        "The server lets the client choose the cipher suite",
+        "The server lets the client choose among suites that include weaker ones",
         "", ["RFC 7525 section 4.2"];
     DhWeak = "dh.weak", Cipher, [Medium, High], Suite,
         "Diffie-Hellman parameters are weaker than 2048 bits (Logjam)",

@@ -5,14 +5,25 @@ use super::catalog::{FindingId, Subject};
 use super::{client_auth, describe, Finding};
 use crate::facts::{ErrorKind, HostFacts, KeyAlgorithm, Outcome};
 
+/// The handshake failed on a definite answer from the server that client certificates do not
+/// explain: `tls.handshake-failed` is raised.
+pub fn handshake_failed(facts: &HostFacts) -> bool {
+    match &facts.connection {
+        // A refusal over client certificates explains the failure; it has its own finding.
+        // A failure that is not the server's answer (timeout, reset, limit) is inconclusive.
+        Outcome::Failed(error) => {
+            (error.is_answer() || error.kind == ErrorKind::Protocol)
+                && !client_auth::explains_refusal(facts)
+        }
+        _ => false,
+    }
+}
+
 pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
     let mut found = Vec::new();
     match &facts.connection {
         Outcome::Failed(error) => {
-            // A refusal over client certificates explains the failure; it has its own finding.
-            // A failure that is not the server's answer (timeout, reset, limit) is inconclusive.
-            let definite = error.is_answer() || error.kind == ErrorKind::Protocol;
-            if definite && !client_auth::explains_refusal(facts) {
+            if handshake_failed(facts) {
                 let meaning = match error.kind {
                     ErrorKind::Alert(70) => {
                         ": it does not accept TLS 1.2 or 1.3 (it may speak only TLS 1.0/1.1 or SSL)"

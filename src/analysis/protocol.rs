@@ -2,7 +2,7 @@
 //! A version counts as refused only on a definite answer from the server; a version the rustls
 //! handshake negotiated counts as accepted whatever the enumeration managed to learn.
 
-use super::catalog::{FindingId, Subject};
+use super::catalog::{FindingId, Severity, Subject};
 use super::{describe, Finding};
 use crate::facts::{HostFacts, ProtocolVersion, Support};
 
@@ -55,18 +55,40 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
     let any_accepted = ProtocolVersion::ALL
         .iter()
         .any(|version| support(facts, *version).is_some_and(|s| s.is_accepted()));
-    for (version, id) in [
-        (ProtocolVersion::Tls12, FindingId::ProtocolNoTls12),
-        (ProtocolVersion::Tls13, FindingId::ProtocolNoTls13),
-    ] {
-        if let (true, Some(Support::Refused(reply))) = (any_accepted, support(facts, version)) {
+    let tls13 = support(facts, ProtocolVersion::Tls13);
+    let tls13_accepted = tls13.as_ref().is_some_and(Support::is_accepted);
+    if let (true, Some(Support::Refused(reply))) =
+        (any_accepted, support(facts, ProtocolVersion::Tls12))
+    {
+        // With TLS 1.3 (Mozilla's "modern") only clients from before TLS 1.3 are left out; without
+        // it, a failed handshake already says modern clients cannot connect: one fact, one finding.
+        let evidence = format!("{}: {}", ProtocolVersion::Tls12, describe::reply(&reply));
+        if tls13_accepted {
             found.push(Finding::new(
-                id,
-                vec![Subject::Protocol(version)],
-                format!("{version}: {}", describe::reply(&reply)),
+                FindingId::ProtocolNoTls12,
+                vec![Subject::Protocol(ProtocolVersion::Tls12)],
+                evidence,
                 name,
             ));
+        } else if !super::connection::handshake_failed(facts) {
+            found.push(
+                Finding::new(
+                    FindingId::ProtocolNoTls12,
+                    vec![Subject::Protocol(ProtocolVersion::Tls12)],
+                    evidence,
+                    name,
+                )
+                .at(Severity::High),
+            );
         }
+    }
+    if let (true, Some(Support::Refused(reply))) = (any_accepted, tls13) {
+        found.push(Finding::new(
+            FindingId::ProtocolNoTls13,
+            vec![Subject::Protocol(ProtocolVersion::Tls13)],
+            format!("{}: {}", ProtocolVersion::Tls13, describe::reply(&reply)),
+            name,
+        ));
     }
     found
 }
@@ -130,10 +152,39 @@ mod tests {
             (ProtocolVersion::Tls12, Support::Refused(Reply::Alert(70))),
             (ProtocolVersion::Tls13, Support::Refused(Reply::Alert(70))),
         ]));
+        // TLS 1.0 only, and no handshake failure on record: TLS 1.2's absence is high.
         assert_eq!(
             ids(&facts),
             vec!["protocol.tls10", "protocol.no-tls12", "protocol.no-tls13"]
         );
+        let no_tls12 = findings(&facts, "example.com")
+            .into_iter()
+            .find(|f| f.id == FindingId::ProtocolNoTls12)
+            .unwrap();
+        assert_eq!(no_tls12.severity, Severity::High);
+    }
+
+    #[test]
+    fn a_tls13_only_server_gets_an_info_note_and_a_tls10_only_one_is_not_counted_twice() {
+        let mut facts = crate::analysis::blank_facts();
+        facts.enumeration = Outcome::Ok(enumeration(vec![
+            (ProtocolVersion::Tls12, Support::Refused(Reply::Alert(70))),
+            (ProtocolVersion::Tls13, accepted(ProtocolVersion::Tls13)),
+        ]));
+        let found = findings(&facts, "example.com");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, FindingId::ProtocolNoTls12);
+        assert_eq!(found[0].severity, Severity::Info);
+
+        // TLS 1.0 only: the refused handshake is the finding; no-tls12 would say it again.
+        facts.enumeration = Outcome::Ok(enumeration(vec![
+            (ProtocolVersion::Tls10, accepted(ProtocolVersion::Tls10)),
+            (ProtocolVersion::Tls12, Support::Refused(Reply::Alert(70))),
+            (ProtocolVersion::Tls13, Support::Refused(Reply::Alert(70))),
+        ]));
+        facts.connection =
+            Outcome::Failed(ProbeError::new(ErrorKind::Alert(70), Step::Handshake, ""));
+        assert_eq!(ids(&facts), vec!["protocol.tls10", "protocol.no-tls13"]);
     }
 
     #[test]
