@@ -25,7 +25,10 @@ function __fish_tlscheck_using_subcommand
 end
 
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
-json\t'One JSON document (see src/report/wire/report.schema.json)'"
+json\t'One JSON document (see src/report/wire/report.schema.json)'
+junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
+sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
+markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -61,7 +64,10 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start loca
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
-json\t'One JSON document (see src/report/wire/report.schema.json)'"
+json\t'One JSON document (see src/report/wire/report.schema.json)'
+junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
+sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
+markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

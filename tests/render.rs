@@ -168,6 +168,7 @@ fn options(color: bool) -> RenderOptions {
         width: 100,
         fix_for: FixFor::Server(Server::Nginx),
         fail_on: Severity::High,
+        anchor: None,
     }
 }
 
@@ -273,4 +274,22 @@ fn a_cell_is_marked_because_a_finding_points_at_it() {
     let lowered = table(&record(&lenient), true);
     let des_line = line_of(&lowered, "DES-CBC3-SHA");
     assert!(!des_line.contains(RED), "3DES still marked: {des_line:?}");
+}
+
+#[test]
+fn the_ci_formats_render_a_record_as_expected() {
+    let record = record(&Policy::default());
+    for (format, file) in [
+        (Format::Junit, "testdata/render/report.xml"),
+        (Format::Sarif, "testdata/render/report.sarif"),
+        (Format::Markdown, "testdata/render/report.md"),
+    ] {
+        let Renderer::WholeRun(renderer) = report::renderer(format, options(false)) else {
+            panic!("{format:?} renders the whole run");
+        };
+        let bytes = renderer
+            .render(std::slice::from_ref(&record))
+            .expect("render");
+        assert_expected(&String::from_utf8(bytes).expect("UTF-8"), file);
+    }
 }

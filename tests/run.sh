@@ -15,7 +15,8 @@ apt_packages=(nginx gnutls-bin openssl ca-certificates sslscan testssl.sh python
 needed_tools=(nginx gnutls-serv openssl sslscan testssl python3)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server.
-python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1" "flask:flask==3.1.3")
+# junitparser: tests/formats.rs reads the JUnit XML back with a JUnit reader of another ecosystem.
+python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1" "flask:flask==3.1.3" "junitparser:junitparser==5.0.3")
 
 missing=()
 for tool in "${needed_tools[@]}"; do

@@ -122,5 +122,6 @@ pub fn render_options(output: &OutputArgs, fail_on: Severity) -> RenderOptions {
         width: table_width(),
         fix_for: fix_for(output),
         fail_on,
+        anchor: None,
     }
 }

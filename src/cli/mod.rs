@@ -153,6 +153,12 @@ pub enum Format {
     Table,
     /// One JSON document (see src/report/wire/report.schema.json)
     Json,
+    /// JUnit XML for CI test reports: a testsuite per target, a testcase per rule
+    Junit,
+    /// SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results
+    Sarif,
+    /// Markdown for a pull-request comment: verdict first, failing findings only
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -145,6 +145,9 @@ pub fn format(output: &OutputArgs) -> Format {
     match output.format {
         FormatArg::Table => Format::Table,
         FormatArg::Json => Format::Json,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
     }
 }
 

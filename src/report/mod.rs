@@ -4,10 +4,13 @@
 //!
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
 //!   closing part (table; JSONL, Nagios and Prometheus come next);
-//! - whole-run ([`RunRenderer`]): one document once every target is done (JSON; JUnit, SARIF and
-//!   Markdown come next).
+//! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
+//!   SARIF, Markdown).
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 pub mod wire;
 
@@ -28,6 +31,9 @@ pub struct Record {
 pub enum Format {
     Table,
     Json,
+    Junit,
+    Sarif,
+    Markdown,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -47,6 +53,8 @@ pub struct RenderOptions {
     pub fix_for: FixFor,
     /// The `--fail-on` threshold, for documents that state it.
     pub fail_on: Severity,
+    /// A file results are anchored to (the targets list or the policy file), when one was given.
+    pub anchor: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,5 +119,8 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
     match format {
         Format::Table => Renderer::PerRecord(Box::new(table::TableRenderer::new(options))),
         Format::Json => Renderer::WholeRun(Box::new(json::JsonRenderer::new(options))),
+        Format::Junit => Renderer::WholeRun(Box::new(junit::JunitRenderer::new(options))),
+        Format::Sarif => Renderer::WholeRun(Box::new(sarif::SarifRenderer::new(options))),
+        Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
     }
 }
