@@ -168,7 +168,10 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     // The schema does catch a broken document.
     let mut broken = document.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
-    assert!(!validator.is_valid(&broken), "the schema let a bad level through");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema let a bad level through"
+    );
 
     let run = &document["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");

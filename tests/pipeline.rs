@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::Value;
 
+/// These tests time servers and count connections on a two-core machine: they run one at a
+/// time, so one's twenty scans do not starve another's 0.5 s margin.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// `--connect-to` rules sending every name's ports 443 and 80 to the two given loopback ports.
 fn every_name_to(https_port: u16, http_port: u16) -> Vec<String> {
     vec![
@@ -55,6 +65,7 @@ fn peak_for_twenty_names(max_connections: usize) -> (usize, Value, Output) {
 
 #[test]
 fn twenty_names_on_one_server_never_open_more_connections_than_the_limit() {
+    let _alone = alone();
     let (peak, document, output) = peak_for_twenty_names(3);
     let reports = array_at(&document, "/reports");
     assert_eq!(reports.len(), 20, "one record per target\n{output}");
@@ -73,6 +84,7 @@ fn twenty_names_on_one_server_never_open_more_connections_than_the_limit() {
 
 #[test]
 fn the_connection_counter_sees_a_higher_limit_used() {
+    let _alone = alone();
     // The same measurement with room for more: it must see more than three, or the test
     // above could not fail.
     let (peak, _, output) = peak_for_twenty_names(12);
@@ -85,6 +97,7 @@ fn the_connection_counter_sees_a_higher_limit_used() {
 
 #[test]
 fn a_late_server_is_cut_at_its_budget_and_the_other_targets_are_reported_in_full() {
+    let _alone = alone();
     let slow_backend = OpensslServer::new("good-fullchain.pem", "good.key").start();
     // On 127.0.0.2: another server address, with a connection limit of its own.
     let slow = TcpProxy::to(slow_backend.addr)
@@ -164,6 +177,7 @@ fn a_late_server_is_cut_at_its_budget_and_the_other_targets_are_reported_in_full
 
 #[test]
 fn a_timed_out_probe_is_unknown_not_a_refusal() {
+    let _alone = alone();
     // TLS 1.2 and 1.3; the proxy never answers a hello that offers TLS 1.3.
     let server = OpensslServer::new("good-fullchain.pem", "good.key").start();
     let stalling = TcpProxy::stalling_tls13(server.addr);
@@ -194,6 +208,7 @@ fn a_timed_out_probe_is_unknown_not_a_refusal() {
 
 #[test]
 fn a_reply_over_the_size_limit_is_unknown_not_a_refusal() {
+    let _alone = alone();
     let server = oversized_chain_server();
     let args = scan_args_for("good.test", &server);
     let (output, report) = scan(&args);
@@ -216,6 +231,7 @@ fn a_reply_over_the_size_limit_is_unknown_not_a_refusal() {
 
 #[test]
 fn a_terminal_reporting_zero_columns_gets_a_table_of_normal_length() {
+    let _alone = alone();
     let nginx = NginxServer::misconfigured().start();
     let mut args = nginx.scan_args();
     args.extend(["--ca-file".to_string(), cert("root.pem")]);

@@ -169,6 +169,7 @@ fn options(color: bool) -> RenderOptions {
         fix_for: FixFor::Server(Server::Nginx),
         fail_on: Severity::High,
         anchor: None,
+        policy: "mozilla-intermediate@6.0".into(),
     }
 }
 
@@ -216,12 +217,17 @@ fn the_table_renders_a_record_as_expected() {
     assert_eq!(
         ids,
         [
+            "policy.cipher-suites",
+            "policy.tls-versions",
             "cipher.3des",
             "cipher.no-forward-secrecy",
             "protocol.tls10",
             "cipher.cbc-tls10",
             "hsts.short-max-age",
             "http.redirect-temporary",
+            "policy.certificate-lifespan",
+            "policy.hsts-min-age",
+            "policy.server-order",
             "scan.inconclusive"
         ]
     );

@@ -53,6 +53,7 @@ pub enum Family {
     Http,
     Hsts,
     Scan,
+    Policy,
 }
 
 impl Family {
@@ -67,6 +68,7 @@ impl Family {
             Family::Http => "http",
             Family::Hsts => "hsts",
             Family::Scan => "scan",
+            Family::Policy => "policy",
         }
     }
 }
@@ -98,6 +100,8 @@ pub enum Subject {
     },
     /// Who picks the suite at a version.
     SuiteOrder(crate::facts::ProtocolVersion),
+    /// A key-exchange group the server accepts (IANA code).
+    Group(u16),
     ClientAuth,
     Redirect,
     Hsts,
@@ -125,6 +129,7 @@ pub enum SubjectKind {
     Protocol,
     Suite,
     SuiteOrder,
+    Group,
     ClientAuth,
     Redirect,
     Hsts,
@@ -143,6 +148,7 @@ impl Subject {
             Subject::Protocol(_) => SubjectKind::Protocol,
             Subject::Suite { .. } => SubjectKind::Suite,
             Subject::SuiteOrder(_) => SubjectKind::SuiteOrder,
+            Subject::Group(_) => SubjectKind::Group,
             Subject::ClientAuth => SubjectKind::ClientAuth,
             Subject::Redirect => SubjectKind::Redirect,
             Subject::Hsts => SubjectKind::Hsts,
@@ -163,6 +169,7 @@ impl SubjectKind {
             SubjectKind::Protocol => "protocol",
             SubjectKind::Suite => "suite",
             SubjectKind::SuiteOrder => "suite-order",
+            SubjectKind::Group => "group",
             SubjectKind::ClientAuth => "client-auth",
             SubjectKind::Redirect => "redirect",
             SubjectKind::Hsts => "hsts",
@@ -350,6 +357,45 @@ catalogue! {
     ScanInconclusive = "scan.inconclusive", Scan, [Info], Scan,
         "Some facts could not be measured, so what depends on them is unknown",
         "", [];
+    PolicyTlsVersions = "policy.tls-versions", Policy, [High], Protocol,
+        "Protocol versions the policy's profile does not allow are accepted",
+        "", ["Mozilla Server Side TLS"];
+    PolicyCipherSuites = "policy.cipher-suites", Policy, [High], Suite,
+        "Cipher suites the policy's profile does not list are accepted",
+        "", ["Mozilla Server Side TLS"];
+    PolicyGroups = "policy.groups", Policy, [Low], Group,
+        "Key-exchange groups the policy's profile does not list are accepted",
+        "", ["Mozilla Server Side TLS"];
+    PolicyEcdhParamSize = "policy.ecdh-param-size", Policy, [High], Group,
+        "Elliptic-curve groups smaller than the policy's profile allows are accepted",
+        "", ["Mozilla Server Side TLS"];
+    PolicyDhParamSize = "policy.dh-param-size", Policy, [High], Suite,
+        "Diffie-Hellman parameters are smaller than the policy's profile allows",
+        "", ["Mozilla Server Side TLS"];
+    PolicyServerOrder = "policy.server-order", Policy, [Low], SuiteOrder,
+        "Who picks the cipher suite differs from the policy's profile",
+        "", ["Mozilla Server Side TLS"];
+    PolicyCertificateType = "policy.certificate-type", Policy, [High], Certificate,
+        "The certificate's key type is not one the policy's profile allows",
+        "", ["Mozilla Server Side TLS"];
+    PolicyCertificateCurve = "policy.certificate-curve", Policy, [Medium], Certificate,
+        "The certificate's curve is not one the policy's profile allows",
+        "", ["Mozilla Server Side TLS"];
+    PolicyCertificateSignature = "policy.certificate-signature", Policy, [Medium], Certificate,
+        "A certificate's signature algorithm is not one the policy's profile lists",
+        "", ["Mozilla Server Side TLS"];
+    PolicyRsaKeySize = "policy.rsa-key-size", Policy, [High], Certificate,
+        "An RSA key is smaller than the policy's profile allows",
+        "", ["Mozilla Server Side TLS"];
+    PolicyCertificateLifespan = "policy.certificate-lifespan", Policy, [Low], Certificate,
+        "The certificate is valid for longer than the policy's profile allows",
+        "", ["Mozilla Server Side TLS", "CA/Browser Forum ballot SC-081"];
+    PolicyOcspStaple = "policy.ocsp-staple", Policy, [Low], Connection,
+        "The policy's profile asks for a stapled OCSP response and none is stapled",
+        "", ["Mozilla Server Side TLS", "RFC 6066 section 8"];
+    PolicyHstsMinAge = "policy.hsts-min-age", Policy, [Low], Hsts,
+        "The HSTS max-age is shorter than the policy's profile asks",
+        "", ["Mozilla Server Side TLS", "RFC 6797"];
 }
 
 impl FindingId {

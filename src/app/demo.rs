@@ -377,7 +377,7 @@ pub async fn run<W: Write>(args: DemoArgs, out: &mut Writer<W>) -> Result<ExitCo
         out.write(PREFACE.as_bytes())?;
         out.write(b"\n")?;
     }
-    let mut sink = Sink::new(format, render_options(&args.output, policy.fail_on));
+    let mut sink = Sink::new(format, render_options(&args.output, &policy));
     scan_into(targets, without_client_cert, &policy, &mut sink, out).await?;
     scan_into(vec![mtls], with_client_cert, &policy, &mut sink, out).await?;
     let run = sink.finish(out)?;

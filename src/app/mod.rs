@@ -10,11 +10,10 @@ use std::io::IsTerminal;
 
 use thiserror::Error;
 
-use crate::analysis::Severity;
 use crate::cli::settings::{fix_for, ConfigError};
 use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
 use crate::output::Writer;
-use crate::policy::RunVerdict;
+use crate::policy::{Policy, RunVerdict};
 use crate::report::{RenderError, RenderOptions};
 
 /// Documented process exit codes.
@@ -108,8 +107,9 @@ pub fn table_width() -> u16 {
         .unwrap_or(100)
 }
 
-/// Colour, width and fixes for the output we print to.
-pub fn render_options(output: &OutputArgs, fail_on: Severity) -> RenderOptions {
+/// Colour, width and fixes for the output we print to, and the policy documents state.
+pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
+    let fail_on = policy.fail_on;
     let terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match output.color {
@@ -123,5 +123,6 @@ pub fn render_options(output: &OutputArgs, fail_on: Severity) -> RenderOptions {
         fix_for: fix_for(output),
         fail_on,
         anchor: None,
+        policy: policy.name(),
     }
 }

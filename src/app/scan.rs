@@ -16,7 +16,7 @@ use crate::target::Target;
 
 pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCode, AppError> {
     let settings = settings(&args)?;
-    let options = render_options(&args.output, settings.policy.fail_on);
+    let options = render_options(&args.output, &settings.policy);
     let mut sink = Sink::new(format(&args.output), options);
     scan_into(
         settings.targets,

@@ -134,6 +134,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
     pub fail_on: FailOn,
 
+    /// Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none
+    #[arg(long, value_name = "NAME", default_value = crate::policy::DEFAULT_PROFILE)]
+    pub policy: String,
+
     /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
     #[arg(long)]
     pub quick: bool,

@@ -9,7 +9,7 @@ use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
     FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, TrustChoice,
 };
-use crate::policy::Policy;
+use crate::policy::{Policy, Profile};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
@@ -45,6 +45,8 @@ pub enum ConfigError {
     Sni(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
+    #[error(transparent)]
+    Profile(#[from] crate::policy::profile::UnknownProfile),
     #[error("demo: {0}")]
     Demo(String),
 }
@@ -127,6 +129,10 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
                 crit_days: args.crit_days,
             },
             overrides: Vec::new(),
+            profile: match args.policy.as_str() {
+                "none" => None,
+                name => Some(Profile::builtin(name)?),
+            },
         },
     })
 }

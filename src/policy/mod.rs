@@ -1,9 +1,13 @@
 //! Policy: findings + a policy -> an assessment (the findings with their final severities, and a
 //! verdict). Pure. The one place the pass/fail rule lives: the exit code, the table's verdict
-//! line and the demo's summary all read [`Assessment::verdict`] and [`RunVerdict`].
+//! line and the demo's summary all read [`Assessment::verdict`] and [`RunVerdict`]. A policy may
+//! hold a profile ([`profile`]): its deviations are findings too.
+
+pub mod profile;
 
 use crate::analysis::{self, ExpiryThresholds, Finding, FindingId, Severity};
 use crate::facts::HostFacts;
+pub use profile::Profile;
 
 /// What the deployment is judged against.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,15 +18,32 @@ pub struct Policy {
     pub expiry: ExpiryThresholds,
     /// Severity overrides by finding id, applied after the analysis.
     pub overrides: Vec<(FindingId, Severity)>,
+    /// The profile the target is checked against (`--policy`); none for the findings alone.
+    pub profile: Option<Profile>,
 }
 
+/// The profile tlscheck checks against unless `--policy` says otherwise.
+pub const DEFAULT_PROFILE: &str = "mozilla-intermediate";
+
 impl Default for Policy {
+    /// `--fail-on high`, expiry at 30 and 7 days, and the newest Mozilla intermediate profile.
     fn default() -> Policy {
         Policy {
             fail_on: Severity::High,
             expiry: ExpiryThresholds::default(),
             overrides: Vec::new(),
+            profile: Profile::builtin(DEFAULT_PROFILE).ok(),
         }
+    }
+}
+
+impl Policy {
+    /// What the policy is called in reports: `mozilla-intermediate@6.0`, or `none`.
+    pub fn name(&self) -> String {
+        self.profile
+            .as_ref()
+            .map(Profile::name)
+            .unwrap_or_else(|| "none".into())
     }
 }
 
@@ -54,6 +75,8 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
     pub fail_on: Severity,
+    /// The policy's name (`mozilla-intermediate@6.0`, `none`).
+    pub policy: String,
 }
 
 impl Assessment {
@@ -74,6 +97,14 @@ impl Assessment {
 /// Judge one target's facts: analysis, then the policy's overrides, then the verdict.
 pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
     let mut findings = analysis::findings(facts, policy.expiry);
+    if let (Some(profile), None) = (&policy.profile, &facts.unreachable) {
+        let name = facts
+            .chain
+            .as_ref()
+            .map(|chain| chain.hostname.name.clone())
+            .unwrap_or_else(|| facts.target.host.clone());
+        findings.extend(profile.deviations(facts, &name));
+    }
     for finding in &mut findings {
         if let Some((_, severity)) = policy.overrides.iter().find(|(id, _)| *id == finding.id) {
             finding.severity = *severity;
@@ -91,6 +122,7 @@ pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
         findings,
         verdict,
         fail_on: policy.fail_on,
+        policy: policy.name(),
     }
 }
 

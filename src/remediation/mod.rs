@@ -136,6 +136,33 @@ pub fn fix(id: FindingId, name: &str) -> Fix {
         | F::HttpTooManyRedirects => redirect(),
         F::HstsMissing | F::HstsShortMaxAge | F::HstsInvalid => hsts(),
         F::ScanInconclusive => Fix::new("", "", ""),
+        F::PolicyTlsVersions => modern_protocols(),
+        F::PolicyCipherSuites | F::PolicyDhParamSize => modern_ciphers(),
+        F::PolicyGroups | F::PolicyEcdhParamSize => Fix::new(
+            "ssl_ecdh_curve X25519:prime256v1:secp384r1; (X25519MLKEM768 first with OpenSSL 3.5+)",
+            "SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1 (X25519MLKEM768 first with OpenSSL 3.5+)",
+            "ctx.set_ecdh_curve('prime256v1') (TLS 1.3 groups follow OpenSSL's defaults; Python 3.13+: ctx.set_groups('X25519:prime256v1:secp384r1'))",
+        ),
+        F::PolicyServerOrder => Fix::new(
+            "ssl_prefer_server_ciphers off; for Mozilla's modern and intermediate profiles (on for old)",
+            "SSLHonorCipherOrder off for Mozilla's modern and intermediate profiles (on for old)",
+            "leave ssl.OP_CIPHER_SERVER_PREFERENCE unset for Mozilla's modern and intermediate profiles",
+        ),
+        F::PolicyCertificateType | F::PolicyCertificateCurve | F::PolicyRsaKeySize => {
+            certificate::weak_key_fix()
+        }
+        F::PolicyCertificateSignature => Fix::new(
+            "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256: `openssl x509 -req -sha256 ...`), rebuild the `ssl_certificate` file and `nginx -s reload`.",
+            "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256: `openssl x509 -req -sha256 ...`), rebuild the `SSLCertificateFile` chain and `apachectl graceful`.",
+            "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256) and load it with `context.load_cert_chain('fullchain.pem', 'server.key')`.",
+        ),
+        F::PolicyCertificateLifespan => certificate::renew_soon_fix(),
+        F::PolicyOcspStaple => Fix::new(
+            "ssl_stapling on; ssl_stapling_verify on; ssl_trusted_certificate /path/to/chain.pem; (and a resolver)",
+            "SSLUseStapling on and, outside the VirtualHost, SSLStaplingCache shmcb:/var/run/ocsp(128000)",
+            "Python's ssl cannot staple OCSP responses: put nginx or Apache in front to staple",
+        ),
+        F::PolicyHstsMinAge => hsts(),
     }
 }
 

@@ -23,6 +23,7 @@ impl RunRenderer for JsonRenderer {
                 version: env!("CARGO_PKG_VERSION").into(),
             },
             fail_on: self.options.fail_on.as_str().to_string(),
+            policy: self.options.policy.clone(),
             reports: records.iter().map(Report::from_record).collect(),
         };
         let mut bytes = serde_json::to_vec_pretty(&document)?;

@@ -81,11 +81,12 @@ impl RunRenderer for MarkdownRenderer {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "### tlscheck: {} ({} passed, {} failed, {} could not be scanned; `--fail-on {fail_on}`)\n",
+            "### tlscheck: {} ({} passed, {} failed, {} could not be scanned; `--fail-on {fail_on}`, policy `{}`)\n",
             verdict_word(overall),
             run.passed,
             run.failed,
-            run.unreachable
+            run.unreachable,
+            self.options.policy
         );
         let _ = writeln!(
             out,

@@ -55,6 +55,8 @@ pub struct RenderOptions {
     pub fail_on: Severity,
     /// A file results are anchored to (the targets list or the policy file), when one was given.
     pub anchor: Option<String>,
+    /// The policy's name, for documents that state it.
+    pub policy: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -663,8 +663,8 @@ fn verdict_line(record: &Record, options: &RenderOptions) -> String {
         counts.join(", ")
     };
     let text = format!(
-        "Verdict: {verdict} ({counts}; --fail-on {})",
-        assessment.fail_on
+        "Verdict: {verdict} ({counts}; --fail-on {}, policy {})",
+        assessment.fail_on, assessment.policy
     );
     match (options.color, failing) {
         (true, true) => format!("\x1b[1;31m{text}\x1b[0m"),

@@ -524,6 +524,7 @@ pub struct NginxServer {
     hsts: Option<String>,
     plain_http: PlainHttp,
     prefer_server_ciphers: bool,
+    ecdh_curve: Option<String>,
 }
 
 impl NginxServer {
@@ -542,6 +543,7 @@ impl NginxServer {
                 location: "https://$server_name$request_uri".to_string(),
             },
             prefer_server_ciphers: false,
+            ecdh_curve: None,
         }
     }
 
@@ -599,6 +601,18 @@ impl NginxServer {
     }
 
     /// `ssl_prefer_server_ciphers on|off;`.
+    /// `ssl_ecdh_curve` (the key-exchange groups, e.g. `X25519:prime256v1:secp384r1`).
+    pub fn ecdh_curve(mut self, groups: &str) -> NginxServer {
+        self.ecdh_curve = Some(groups.to_string());
+        self
+    }
+
+    /// A server name other than `good.test`.
+    pub fn server_name(mut self, name: &str) -> NginxServer {
+        self.server_name = name.to_string();
+        self
+    }
+
     pub fn prefer_server_ciphers(mut self, on: bool) -> NginxServer {
         self.prefer_server_ciphers = on;
         self
@@ -671,6 +685,9 @@ impl NginxServer {
                 }
             ),
         ]);
+        if let Some(groups) = &self.ecdh_curve {
+            lines.push(format!("        ssl_ecdh_curve {groups};"));
+        }
         if let Some(value) = &self.hsts {
             lines.push(format!(
                 "        add_header Strict-Transport-Security \"{value}\" always;"

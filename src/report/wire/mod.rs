@@ -27,6 +27,8 @@ pub struct Document {
     pub schema_version: u32,
     pub tool: Tool,
     pub fail_on: String,
+    /// The profile checked against (`mozilla-intermediate@6.0`), or `none`.
+    pub policy: String,
     pub reports: Vec<Report>,
 }
 
@@ -637,6 +639,9 @@ fn subject(subject: &FindingSubject) -> Subject {
         }
         FindingSubject::Protocol(version) | FindingSubject::SuiteOrder(version) => {
             wire.version = Some(version.name().to_string());
+        }
+        FindingSubject::Group(code) => {
+            wire.code = Some(format!("0x{code:04X}"));
         }
         FindingSubject::Suite { version, id } => {
             wire.version = Some(version.name().to_string());
