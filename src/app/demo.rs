@@ -138,7 +138,7 @@ impl DemoPki {
     /// A self-signed server certificate, as `openssl req -x509` makes them.
     fn self_signed(&self, name: &str) -> Result<Identity, ConfigError> {
         let key = KeyPair::generate().map_err(demo_error("server key"))?;
-        let cert = leaf_params(&[name], (-1, 365), ExtendedKeyUsagePurpose::ServerAuth)?
+        let cert = leaf_params(&[name], (-1, 364), ExtendedKeyUsagePurpose::ServerAuth)?
             .self_signed(&key)
             .map_err(demo_error("self-signed certificate"))?;
         Ok(Identity {
@@ -184,7 +184,9 @@ struct Running {
 }
 
 async fn start_site(site: Site) -> Result<Running, ConfigError> {
-    let provider = provider();
+    // rustls' defaults: TLS 1.2 and 1.3 with AEAD suites and forward secrecy, and the groups
+    // X25519MLKEM768, X25519, P-256 and P-384, as Mozilla's intermediate profile has them.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| ConfigError::Demo(e.to_string()))?;
@@ -205,8 +207,8 @@ async fn start_site(site: Site) -> Result<Running, ConfigError> {
         .with_single_cert(site.identity.chain, site.identity.key)
         .map_err(|e| ConfigError::Demo(format!("{}: {e}", site.name)))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    // Pick suites by the server's order, as a well-configured server does.
-    config.ignore_client_order = true;
+    // Let the client choose among them, as Mozilla's intermediate profile prescribes.
+    config.ignore_client_order = false;
     let acceptor = TlsAcceptor::from(Arc::new(config));
 
     let bind = |what: &'static str| async move {
@@ -314,7 +316,8 @@ pub async fn run<W: Write>(args: DemoArgs, out: &mut Writer<W>) -> Result<ExitCo
     let sites = vec![
         Site {
             name: "good.demo.test",
-            identity: pki.server("good.demo.test", (-1, 365))?,
+            // 365 days in all: within Mozilla's 366-day maximum and the CA/B Forum's 398.
+            identity: pki.server("good.demo.test", (-1, 364))?,
             hsts: Some("max-age=63072000; includeSubDomains"),
             plain_http: PlainHttp::Redirect(301),
             client_ca: None,
@@ -335,7 +338,7 @@ pub async fn run<W: Write>(args: DemoArgs, out: &mut Writer<W>) -> Result<ExitCo
         },
         Site {
             name: "mtls.demo.test",
-            identity: pki.server("mtls.demo.test", (-1, 365))?,
+            identity: pki.server("mtls.demo.test", (-1, 364))?,
             hsts: Some("max-age=63072000"),
             plain_http: PlainHttp::Redirect(301),
             client_ca: Some(pki.client_ca.der().clone()),
