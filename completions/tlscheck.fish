@@ -47,8 +47,8 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Privat
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole; what is not measured by then is reported as such' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe' -r -f -a "info\t''
 low\t''
 medium\t''

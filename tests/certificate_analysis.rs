@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use rcgen::{
-    date_time_ymd, BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    DnValue, IsCa, KeyPair,
+    date_time_ymd, BasicConstraints, CertificateParams, CertifiedIssuer, CrlDistributionPoint,
+    DistinguishedName, DnType, DnValue, IsCa, KeyPair,
 };
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
@@ -64,6 +64,7 @@ fn anchor_subjects_of(roots: &[&[u8]]) -> Vec<Vec<u8>> {
 fn trusted() -> TrustFacts {
     TrustFacts {
         trusted: true,
+        publicly_trusted: false,
         store: "webpki-roots + --ca-file".to_string(),
         failure: None,
     }
@@ -72,6 +73,7 @@ fn trusted() -> TrustFacts {
 fn untrusted(failure: CertificateFailure) -> TrustFacts {
     TrustFacts {
         trusted: false,
+        publicly_trusted: false,
         store: "webpki-roots".to_string(),
         failure: Some(failure),
     }
@@ -645,6 +647,8 @@ fn expired_intermediate_and_leaf_share_one_finding() {
 #[test]
 fn expires_soon_is_high_within_crit_days_and_medium_within_warn_days() {
     let thresholds = ExpiryThresholds {
+        warn_percent: 33,
+        crit_percent: 10,
         warn_days: 30,
         crit_days: 7,
     };
@@ -945,4 +949,153 @@ fn each_certificate_carries_its_exact_bytes() {
     let der = fixture("ec-leaf");
     let facts = parse_certificate(&der, NOW).expect("parse");
     assert_eq!(facts.der, der);
+}
+
+/// A trusted one-certificate chain of a leaf from `from` to `to` (rcgen dates), judged at `now`,
+/// trusted through a public root when `public`.
+fn dated_chain(from: (i32, u8, u8), to: (i32, u8, u8), now: i64, public: bool) -> ChainFacts {
+    dated_chain_with_crl(from, to, now, public, &[])
+}
+
+/// [`dated_chain`] with a leaf naming these CRL distribution points.
+fn dated_chain_with_crl(
+    from: (i32, u8, u8),
+    to: (i32, u8, u8),
+    now: i64,
+    public: bool,
+    crl_urls: &[&str],
+) -> ChainFacts {
+    let root = CertifiedIssuer::self_signed(ca_params("Dated Root"), new_key()).expect("root");
+    let mut params = leaf_params("dated.example.test");
+    params.not_before = date_time_ymd(from.0, from.1, from.2);
+    params.not_after = date_time_ymd(to.0, to.1, to.2);
+    if !crl_urls.is_empty() {
+        params.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: crl_urls.iter().map(|url| url.to_string()).collect(),
+        }];
+    }
+    let leaf = params.signed_by(&new_key(), &root).expect("leaf");
+    let anchors = anchor_subjects_of(&[root.der().as_ref()]);
+    let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    let trust = TrustFacts {
+        publicly_trusted: public,
+        ..trusted()
+    };
+    analyse_chain(
+        &[leaf.der().to_vec()],
+        &anchors,
+        trust,
+        "dated.example.test",
+        now,
+    )
+    .expect("analysed")
+}
+
+#[test]
+fn a_short_lived_certificate_expires_soon_by_the_share_of_its_lifetime_left() {
+    // From 2026-02-01T00:00:00Z to 2026-02-07T00:00:00Z: seven days as the CA/Browser Forum
+    // counts (notAfter is inclusive, so the last second makes a seventh day); 30 days of
+    // --warn-days would always warn.
+    let at = |now: i64| {
+        findings(
+            &dated_chain((2026, 2, 1), (2026, 2, 7), now, false),
+            ExpiryThresholds::default(),
+        )
+    };
+    let issued = 1_769_904_000; // 2026-02-01T00:00:00Z
+    assert!(
+        !ids(&at(issued)).contains(&"cert.expires-soon"),
+        "a fresh seven-day certificate is not expiring soon"
+    );
+    let third_left = at(issued + 4 * DAY); // 2 days left of 6 days and 1 s: 33%
+    let soon = find(&third_left, "cert.expires-soon");
+    assert_eq!(soon.severity, Severity::Medium);
+    assert!(
+        soon.evidence
+            .contains("with 33% of its 7-day lifetime left"),
+        "{}",
+        soon.evidence
+    );
+    let nearly_gone = at(issued + 5 * DAY + DAY / 2); // 12 hours of 6 days: 8%
+    assert_eq!(
+        find(&nearly_gone, "cert.expires-soon").severity,
+        Severity::High
+    );
+}
+
+#[test]
+fn a_public_certificate_longer_than_the_ca_browser_forum_allows_is_refused() {
+    // Issued 2026-04-01: 200 days at most (SC-081).
+    let now = 1_775_001_600; // 2026-04-01T00:00:00Z
+    let year = dated_chain((2026, 4, 1), (2027, 4, 1), now, true);
+    let found = findings(&year, ExpiryThresholds::default());
+    let too_long = find(&found, "cert.lifetime-too-long");
+    assert_eq!(too_long.severity, Severity::High);
+    assert!(
+        too_long.evidence.contains("valid for 366 days")
+            && too_long.evidence.contains("allows 200 days"),
+        "{}",
+        too_long.evidence
+    );
+    // A private CA's certificate is not the CA/Browser Forum's business.
+    let private = dated_chain((2026, 4, 1), (2027, 4, 1), now, false);
+    assert!(
+        !ids(&findings(&private, ExpiryThresholds::default())).contains(&"cert.lifetime-too-long")
+    );
+    // Before 2026-03-15, 398 days were allowed.
+    let old = dated_chain((2025, 6, 1), (2026, 7, 1), now, true);
+    assert!(!ids(&findings(&old, ExpiryThresholds::default())).contains(&"cert.lifetime-too-long"));
+}
+
+#[test]
+fn the_ca_browser_forum_schedule_follows_the_issue_date() {
+    use tlscheck::analysis::certificate::cab_maximum_days;
+    assert_eq!(cab_maximum_days(1_773_532_799), 398); // 2026-03-14T23:59:59Z
+    assert_eq!(cab_maximum_days(1_773_532_800), 200); // 2026-03-15
+    assert_eq!(cab_maximum_days(1_805_068_800), 100); // 2027-03-15
+    assert_eq!(cab_maximum_days(1_868_227_200), 47); // 2029-03-15
+}
+
+#[test]
+fn a_public_certificate_without_revocation_information_is_noted_unless_short_lived() {
+    let now = 1_775_001_600; // 2026-04-01T00:00:00Z
+    let ninety = dated_chain((2026, 4, 1), (2026, 6, 30), now, true);
+    assert!(ninety.certificates[0].crl_urls.is_empty());
+    let found = findings(&ninety, ExpiryThresholds::default());
+    let missing = find(&found, "cert.no-revocation-info");
+    assert_eq!(missing.severity, Severity::Low);
+    assert!(
+        missing.evidence.contains("valid for 91 days"),
+        "{}",
+        missing.evidence
+    );
+    // A CRL distribution point is revocation information.
+    let with_crl = dated_chain_with_crl(
+        (2026, 4, 1),
+        (2026, 6, 30),
+        now,
+        true,
+        &["http://crl.example.test/dated.crl"],
+    );
+    assert_eq!(
+        with_crl.certificates[0].crl_urls,
+        ["http://crl.example.test/dated.crl"]
+    );
+    assert!(!ids(&findings(&with_crl, ExpiryThresholds::default()))
+        .contains(&"cert.no-revocation-info"));
+    // Seven days (notAfter inclusive: six days and one second) is short-lived: nothing needed.
+    let week = dated_chain((2026, 4, 1), (2026, 4, 7), now, true);
+    assert!(
+        !ids(&findings(&week, ExpiryThresholds::default())).contains(&"cert.no-revocation-info")
+    );
+    // Eight days is not.
+    let eight = dated_chain((2026, 4, 1), (2026, 4, 8), now, true);
+    assert!(
+        ids(&findings(&eight, ExpiryThresholds::default())).contains(&"cert.no-revocation-info")
+    );
+    // A private CA's certificate is not judged by the Baseline Requirements.
+    let private = dated_chain((2026, 4, 1), (2026, 6, 30), now, false);
+    assert!(
+        !ids(&findings(&private, ExpiryThresholds::default())).contains(&"cert.no-revocation-info")
+    );
 }

@@ -57,6 +57,7 @@ fn facts() -> HostFacts {
     let anchor = webpki::anchor_from_trusted_cert(&root).expect("anchor");
     let trust = TrustFacts {
         trusted: true,
+        publicly_trusted: false,
         store: "webpki-roots + root.pem".into(),
         failure: None,
     };

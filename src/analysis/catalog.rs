@@ -238,7 +238,7 @@ catalogue! {
         "", ["RFC 5280 section 4.1.2.5"];
     CertExpiresSoon = "cert.expires-soon", Certificate, [Medium, High], Certificate,
         "A certificate in the chain expires soon",
-        "high within --crit-days, medium within --warn-days", ["RFC 5280 section 4.1.2.5"];
+        "high within --crit-days, medium within --warn-days; for a certificate valid up to 100 days, high at 10% of its lifetime left, medium at 33%", ["RFC 5280 section 4.1.2.5"];
     CertNotYetValid = "cert.not-yet-valid", Certificate, [Critical], Certificate,
         "A certificate in the chain is not valid yet",
         "", ["RFC 5280 section 4.1.2.5"];
@@ -251,6 +251,12 @@ catalogue! {
     CertSelfSigned = "cert.self-signed", Certificate, [High, Low], Trust,
         "The certificate is self-signed",
         "low when the configured roots (--ca-file) trust it", ["RFC 5280 section 6"];
+    CertLifetimeTooLong = "cert.lifetime-too-long", Certificate, [High], Certificate,
+        "The certificate is valid for longer than the CA/Browser Forum allows, so browsers refuse it",
+        "", ["CA/Browser Forum Baseline Requirements 6.3.2", "CA/Browser Forum ballot SC-081"];
+    CertNoRevocationInfo = "cert.no-revocation-info", Certificate, [Low], Certificate,
+        "The certificate names neither a CRL nor an OCSP responder, so clients cannot learn that it was revoked",
+        "", ["CA/Browser Forum Baseline Requirements 7.1.2.11.2", "CA/Browser Forum Baseline Requirements 4.9.7"];
     CertWeakKey = "cert.weak-key", Certificate, [High], Certificate,
         "A certificate in the chain has a weak key",
         "", ["NIST SP 800-131A", "CA/Browser Forum Baseline Requirements 6.1.5"];

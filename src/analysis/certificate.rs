@@ -3,7 +3,7 @@
 use super::catalog::{CertificatePart, FindingId, Severity, Subject};
 use super::describe;
 use super::{ExpiryThresholds, Finding};
-use crate::facts::time::rfc3339;
+use crate::facts::time::{lifetime_days, rfc3339};
 use crate::facts::{CertificateFacts, ChainFacts, HashAlgorithm, KeyAlgorithm, KeyFacts};
 use crate::x509::hostname::normalise_dns_name;
 
@@ -60,31 +60,53 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
         ));
     }
 
-    let soon: Vec<&(usize, &CertificateFacts)> = checked
-        .iter()
-        .filter(|(_, cert)| {
-            !cert.expired && !cert.not_yet_valid && cert.days_left <= thresholds.warn_days
-        })
-        .collect();
+    // Expiring soon: by days, or for a short-lived certificate by the share of its lifetime left.
+    let mut soon: Vec<(usize, String, bool)> = Vec::new();
+    for (index, cert) in &checked {
+        if cert.expired || cert.not_yet_valid {
+            continue;
+        }
+        let lifetime = lifetime_days(cert.not_before, cert.not_after);
+        if thresholds.by_share(lifetime) {
+            let total = (cert.not_after - cert.not_before).max(1);
+            let left = (cert.not_after - chain.checked_at).max(0);
+            let percent = left.saturating_mul(100) / total;
+            if percent <= thresholds.warn_percent {
+                soon.push((
+                    *index,
+                    format!(
+                        "{} expires on {}, with {percent}% of its {lifetime}-day lifetime left (short-lived: high at <= {}%, medium at <= {}%)",
+                        role(*index, cert),
+                        rfc3339(cert.not_after),
+                        thresholds.crit_percent,
+                        thresholds.warn_percent
+                    ),
+                    percent <= thresholds.crit_percent,
+                ));
+            }
+        } else if cert.days_left <= thresholds.warn_days {
+            soon.push((
+                *index,
+                format!(
+                    "{} expires on {}, in {} days (high at <= {} days, medium at <= {})",
+                    role(*index, cert),
+                    rfc3339(cert.not_after),
+                    cert.days_left,
+                    thresholds.crit_days,
+                    thresholds.warn_days
+                ),
+                cert.days_left <= thresholds.crit_days,
+            ));
+        }
+    }
     if !soon.is_empty() {
-        let critical = soon
-            .iter()
-            .any(|(_, cert)| cert.days_left <= thresholds.crit_days);
+        let critical = soon.iter().any(|(_, _, critical)| *critical);
         found.push(
             Finding::new(
                 FindingId::CertExpiresSoon,
-                soon.iter().map(|(index, _)| validity(*index)).collect(),
+                soon.iter().map(|(index, _, _)| validity(*index)).collect(),
                 soon.iter()
-                    .map(|(index, cert)| {
-                        format!(
-                            "{} expires on {}, in {} days (high at <= {} days, medium at <= {})",
-                            role(*index, cert),
-                            rfc3339(cert.not_after),
-                            cert.days_left,
-                            thresholds.crit_days,
-                            thresholds.warn_days
-                        )
-                    })
+                    .map(|(_, text, _)| text.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
                 name,
@@ -95,6 +117,37 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
                 Severity::Medium
             }),
         );
+    }
+
+    // The CA/Browser Forum's maximum validity (ballot SC-081), for publicly trusted chains.
+    if chain.trust.publicly_trusted {
+        let lifetime = lifetime_days(leaf.not_before, leaf.not_after);
+        let maximum = cab_maximum_days(leaf.not_before);
+        if lifetime > maximum {
+            found.push(Finding::new(
+                FindingId::CertLifetimeTooLong,
+                vec![validity(0)],
+                format!(
+                    "the leaf, issued {}, is valid for {lifetime} days; the CA/Browser Forum allows {maximum} days for certificates issued then",
+                    rfc3339(leaf.not_before)
+                ),
+                name,
+            ));
+        }
+        // Short-lived certificates (7 days or less) need no revocation information.
+        if lifetime > SHORT_LIVED_DAYS && leaf.ocsp_urls.is_empty() && leaf.crl_urls.is_empty() {
+            found.push(Finding::new(
+                FindingId::CertNoRevocationInfo,
+                vec![Subject::Certificate {
+                    index: 0,
+                    part: CertificatePart::Whole,
+                }],
+                format!(
+                    "the leaf is valid for {lifetime} days and names no CRL distribution point and no OCSP responder; only certificates valid for {SHORT_LIVED_DAYS} days or less may go without"
+                ),
+                name,
+            ));
+        }
     }
 
     let not_yet_valid: Vec<&(usize, &CertificateFacts)> = checked
@@ -272,6 +325,20 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
     found
 }
 
+/// The longest validity the CA/Browser Forum allows for a certificate issued at `not_before`
+/// (Baseline Requirements 6.3.2 as ballot SC-081 amended it).
+pub fn cab_maximum_days(not_before: i64) -> i64 {
+    const FROM_2026_03_15: i64 = 1_773_532_800;
+    const FROM_2027_03_15: i64 = 1_805_068_800;
+    const FROM_2029_03_15: i64 = 1_868_227_200;
+    match not_before {
+        t if t < FROM_2026_03_15 => 398,
+        t if t < FROM_2027_03_15 => 200,
+        t if t < FROM_2029_03_15 => 100,
+        _ => 47,
+    }
+}
+
 /// `leaf "CN=..."`, `intermediate "..."` or `root "..."`.
 fn role(index: usize, cert: &CertificateFacts) -> String {
     format!("{} \"{}\"", cert.role(index), cert.subject)
@@ -294,6 +361,9 @@ fn sent_order(certificates: &[CertificateFacts]) -> Vec<String> {
 
 /// RSA keys under this many bits are weak (NIST SP 800-131A).
 pub const RSA_MIN_BITS: u32 = 2048;
+/// Certificates valid this many days or fewer are short-lived: under the Baseline Requirements
+/// they need no revocation information (no CRL, no OCSP, so nothing to staple).
+pub const SHORT_LIVED_DAYS: i64 = 7;
 /// EC keys under this many bits are weak.
 pub const EC_MIN_BITS: u32 = 256;
 

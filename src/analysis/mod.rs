@@ -59,11 +59,29 @@ impl Finding {
 }
 
 /// When a certificate's remaining lifetime becomes a finding: at most `crit_days` days left is
-/// high, at most `warn_days` is medium (`--crit-days`, `--warn-days`). Part of the policy.
+/// high, at most `warn_days` is medium (`--crit-days`, `--warn-days`). A short-lived certificate
+/// (a lifetime of at most [`SHORT_EXPIRY_LIFETIME_DAYS`] and under three times `warn_days`, e.g.
+/// 47 days against 30, which would otherwise warn for most of its life) is judged by the share
+/// of its lifetime left instead: at most `crit_percent` is high, at most `warn_percent` medium.
+/// Part of the policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExpiryThresholds {
     pub warn_days: i64,
     pub crit_days: i64,
+    pub warn_percent: i64,
+    pub crit_percent: i64,
+}
+
+/// The longest lifetime judged by its share left rather than by days: the CA/Browser Forum's
+/// maximum from 2027-03-15 (ballot SC-081). A longer certificate is judged by `--warn-days` alone,
+/// however large.
+pub const SHORT_EXPIRY_LIFETIME_DAYS: i64 = 100;
+
+impl ExpiryThresholds {
+    /// Whether a certificate valid for `lifetime_days` is judged by the share of it left.
+    pub fn by_share(&self, lifetime_days: i64) -> bool {
+        lifetime_days <= SHORT_EXPIRY_LIFETIME_DAYS && lifetime_days < 3 * self.warn_days
+    }
 }
 
 impl Default for ExpiryThresholds {
@@ -71,6 +89,8 @@ impl Default for ExpiryThresholds {
         ExpiryThresholds {
             warn_days: 30,
             crit_days: 7,
+            warn_percent: 33,
+            crit_percent: 10,
         }
     }
 }

@@ -122,11 +122,13 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
     pub target_timeout: f64,
 
-    /// Warn when the certificate expires within this many days
+    /// Warn when the certificate expires within this many days (one valid for at most 100 days
+    /// and under three times this: when a third of its lifetime or less is left)
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: i64,
 
-    /// Critical when the certificate expires within this many days
+    /// Critical when the certificate expires within this many days (short-lived ones, as for
+    /// --warn-days: when a tenth of its lifetime or less is left)
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     pub crit_days: i64,
 

@@ -127,6 +127,7 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
             expiry: ExpiryThresholds {
                 warn_days: args.warn_days,
                 crit_days: args.crit_days,
+                ..ExpiryThresholds::default()
             },
             overrides: Vec::new(),
             profile: match args.policy.as_str() {

@@ -158,11 +158,16 @@ pub struct ChainFacts {
     pub missing_issuer: Option<String>,
     pub trust: TrustFacts,
     pub hostname: HostnameFacts,
+    /// Unix seconds the chain was judged at (the scan time).
+    pub checked_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrustFacts {
     pub trusted: bool,
+    /// Trusted through a public root (webpki-roots or the system's), not only through a
+    /// configured one (`--ca-file`): the CA/Browser Forum's rules apply.
+    pub publicly_trusted: bool,
     /// Which roots were used: `webpki-roots`, `system`, plus any `--ca-file`.
     pub store: String,
     /// webpki's reason when not trusted.
@@ -241,6 +246,8 @@ pub struct CertificateFacts {
     /// Colon-separated upper-case hex of the SHA-256 of the DER.
     pub sha256_fingerprint: String,
     pub ocsp_urls: Vec<String>,
+    /// URIs of the CRL distribution points.
+    pub crl_urls: Vec<String>,
     pub ca_issuer_urls: Vec<String>,
     /// Signed certificate timestamps embedded in the certificate.
     pub sct_count: usize,

@@ -22,6 +22,13 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
+/// The lifetime of a certificate in days, counted as the CA/Browser Forum does: notAfter minus
+/// notBefore plus one second, a part day counting as a day.
+pub fn lifetime_days(not_before: i64, not_after: i64) -> i64 {
+    let seconds = not_after.saturating_sub(not_before).saturating_add(1);
+    seconds.saturating_add(86_399).div_euclid(86_400)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +40,13 @@ mod tests {
         assert_eq!(rfc3339(1_775_001_599), "2026-03-31T23:59:59Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
         assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn lifetimes_count_as_the_ca_browser_forum_does() {
+        // 398 days exactly: notAfter - notBefore + 1 s = 398 * 86400.
+        assert_eq!(lifetime_days(0, 398 * 86_400 - 1), 398);
+        // One second more is a part day, so a day more.
+        assert_eq!(lifetime_days(0, 398 * 86_400), 399);
     }
 }

@@ -10,8 +10,10 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 
 use crate::analysis::catalog::{CertificatePart, FindingId, Subject};
+use crate::analysis::certificate::SHORT_LIVED_DAYS;
 use crate::analysis::protocol::support;
 use crate::analysis::Finding;
+use crate::facts::time::lifetime_days;
 use crate::facts::{HostFacts, KeyAlgorithm, ProtocolVersion, SuiteId};
 use crate::tls::groups::{self, GroupKind};
 use crate::tls::suites;
@@ -245,13 +247,6 @@ impl From<&Configuration> for Rules {
     }
 }
 
-/// The lifetime of a certificate in days, counted as the CA/Browser Forum does: notAfter minus
-/// notBefore plus one second, a part day counting as a day.
-pub fn lifetime_days(not_before: i64, not_after: i64) -> i64 {
-    let seconds = not_after.saturating_sub(not_before).saturating_add(1);
-    (seconds + 86_399).div_euclid(86_400)
-}
-
 impl Profile {
     /// Every deviation of `facts` from this profile, as findings.
     pub fn deviations(&self, facts: &HostFacts, name: &str) -> Vec<Finding> {
@@ -465,8 +460,11 @@ impl Profile {
                     .connection
                     .ok()
                     .is_some_and(|c| c.ocsp_stapled_bytes.is_some());
-                // A certificate without an OCSP responder cannot be stapled: no deviation.
-                if rules.ocsp_staple && !leaf.ocsp_urls.is_empty() && !stapled {
+                // A certificate without an OCSP responder cannot be stapled, and a short-lived one
+                // needs no revocation information: no deviation either way.
+                let short_lived =
+                    lifetime_days(leaf.not_before, leaf.not_after) <= SHORT_LIVED_DAYS;
+                if rules.ocsp_staple && !leaf.ocsp_urls.is_empty() && !stapled && !short_lived {
                     deviation(
                         FindingId::PolicyOcspStaple,
                         vec![Subject::Connection],
@@ -629,14 +627,6 @@ mod tests {
             assert_eq!(rules.tls13_suites.len(), raw.ciphersuites.len(), "{name}");
             assert_eq!(rules.groups.len(), raw.tls_curves.len(), "{name}");
         }
-    }
-
-    #[test]
-    fn lifetimes_count_as_the_ca_browser_forum_does() {
-        // 398 days exactly: notAfter - notBefore + 1 s = 398 * 86400.
-        assert_eq!(lifetime_days(0, 398 * 86_400 - 1), 398);
-        // One second more is a part day, so a day more.
-        assert_eq!(lifetime_days(0, 398 * 86_400), 399);
     }
 
     #[test]

@@ -74,6 +74,38 @@ pub(super) fn renew_soon_fix() -> Fix {
     }
 }
 
+pub(super) fn lifetime_fix() -> Fix {
+    Fix {
+        nginx:
+            "Replace it with a certificate within the CA/Browser Forum's maximum (ACME CAs such \
+                as Let's Encrypt issue 90 days or less) and renew automatically: \
+                `certbot renew --deploy-hook 'nginx -s reload'`."
+                .to_string(),
+        apache:
+            "Replace it with a certificate within the CA/Browser Forum's maximum (ACME CAs such \
+                 as Let's Encrypt issue 90 days or less) and renew automatically with mod_md \
+                 (`MDomain`) or `certbot renew --deploy-hook 'apachectl graceful'`."
+                .to_string(),
+        python: "Replace it with a certificate within the CA/Browser Forum's maximum (ACME CAs \
+                 such as Let's Encrypt issue 90 days or less), renew automatically and reload it \
+                 with `context.load_cert_chain('fullchain.pem', 'server.key')` after each renewal."
+            .to_string(),
+    }
+}
+
+pub(super) fn revocation_fix() -> Fix {
+    let ask = "Ask the CA to reissue the certificate with a CRL distribution point or an OCSP \
+               responder (the Baseline Requirements demand one), or use certificates valid for 7 \
+               days or less, which need neither";
+    Fix {
+        nginx: format!("{ask}; point `ssl_certificate` at the new file and `nginx -s reload`."),
+        apache: format!("{ask}; update `SSLCertificateFile` and `apachectl graceful`."),
+        python: format!(
+            "{ask}; load it with `context.load_cert_chain('fullchain.pem', 'server.key')`."
+        ),
+    }
+}
+
 pub(super) fn not_yet_valid_fix() -> Fix {
     Fix {
         nginx: "Check the clocks of the server and the issuing CA (`timedatectl`); reissue the \

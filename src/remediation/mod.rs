@@ -80,6 +80,8 @@ pub fn fix(id: FindingId, name: &str) -> Fix {
         F::CertExpired => certificate::renew_fix(),
         F::CertExpiresSoon => certificate::renew_soon_fix(),
         F::CertNotYetValid => certificate::not_yet_valid_fix(),
+        F::CertLifetimeTooLong => certificate::lifetime_fix(),
+        F::CertNoRevocationInfo => certificate::revocation_fix(),
         F::CertHostnameMismatch => certificate::hostname_fix(name),
         F::CertUntrusted => certificate::untrusted_fix(),
         F::CertSelfSigned => certificate::self_signed_fix(name),

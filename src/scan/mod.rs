@@ -21,7 +21,7 @@ use crate::probe::enumerate::Enumeration;
 use crate::probe::handshake::{self, HandshakeRecord, HandshakeRequest, HandshakeSettings};
 use crate::probe::{join_all, registry, Measured, Probe, ProbeInput, Stage};
 use crate::target::{Overrides, Target};
-use crate::x509::chain::analyse_chain;
+use crate::x509::chain::{analyse_chain, reaches_anchor};
 use crate::x509::trust::{TrustError, TrustStore};
 
 /// How to scan, apart from what to trust and which identity to present.
@@ -494,8 +494,11 @@ fn chain_facts(
     if presented.is_empty() {
         return None;
     }
+    let trusted = trust_failure.is_none();
     let trust = TrustFacts {
-        trusted: trust_failure.is_none(),
+        trusted,
+        publicly_trusted: trusted
+            && !reaches_anchor(presented, &settings.trust.configured_subjects()),
         store: settings.trust.label.clone(),
         failure: trust_failure,
     };
@@ -514,6 +517,7 @@ fn chain_facts(
                 matches: false,
                 covered: vec![],
             },
+            checked_at: now,
         }),
     }
 }

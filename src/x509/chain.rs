@@ -66,6 +66,7 @@ pub fn analyse_chain(
         missing_issuer,
         trust,
         hostname,
+        checked_at: now,
     })
 }
 
@@ -104,6 +105,20 @@ fn path_to_trust(
 }
 
 /// `name` is a DER Name with its SEQUENCE header; webpki anchors store only its contents.
+/// Whether a certificate the server presented is issued by (or is itself) one of the given
+/// anchors: the chain ends at a configured (`--ca-file`) root rather than a public one.
+pub fn reaches_anchor(presented: &[Vec<u8>], anchor_subjects: &[&[u8]]) -> bool {
+    if anchor_subjects.is_empty() {
+        return false;
+    }
+    presented.iter().any(|der| {
+        parse_x509(der).is_ok_and(|cert| {
+            is_anchor_subject(cert.issuer().as_raw(), anchor_subjects)
+                || is_anchor_subject(cert.subject().as_raw(), anchor_subjects)
+        })
+    })
+}
+
 fn is_anchor_subject(name: &[u8], anchor_subjects: &[&[u8]]) -> bool {
     let contents = match Any::from_der(name) {
         Ok((rest, any)) if rest.is_empty() && any.tag() == Tag::Sequence => any.data,
@@ -136,6 +151,7 @@ mod tests {
             trusted: false,
             store: "webpki-roots".to_string(),
             failure: None,
+            publicly_trusted: false,
         };
         assert_eq!(
             analyse_chain(&[], &[], trust, "example.com", 0),

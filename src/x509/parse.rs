@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use x509_parser::asn1_rs::{Any, FromDer, Integer, Tag};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::oid_registry::{
     OID_CT_LIST_SCT, OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS, OID_PKIX_ACCESS_DESCRIPTOR_OCSP,
 };
@@ -81,6 +81,7 @@ pub(crate) fn certificate_facts(
     let mut ip_addresses = Vec::new();
     let mut ocsp_urls = Vec::new();
     let mut ca_issuer_urls = Vec::new();
+    let mut crl_urls = Vec::new();
     let mut sct_count = 0;
     let mut must_staple = false;
     for extension in cert.extensions() {
@@ -107,6 +108,18 @@ pub(crate) fn certificate_facts(
                         ocsp_urls.push(uri.to_string());
                     } else if access.access_method == OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS {
                         ca_issuer_urls.push(uri.to_string());
+                    }
+                }
+            }
+            ParsedExtension::CRLDistributionPoints(points) => {
+                for point in points.iter() {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
+                        for name in names {
+                            if let GeneralName::URI(uri) = name {
+                                crl_urls.push(uri.to_string());
+                            }
+                        }
                     }
                 }
             }
@@ -150,6 +163,7 @@ pub(crate) fn certificate_facts(
         is_ca: cert.is_ca(),
         sha256_fingerprint: colon_hex(&Sha256::digest(cert.as_raw())),
         ocsp_urls,
+        crl_urls,
         ca_issuer_urls,
         sct_count,
         must_staple,

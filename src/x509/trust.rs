@@ -38,6 +38,9 @@ pub struct TrustStore {
     pub roots: Arc<RootCertStore>,
     /// e.g. `webpki-roots + ca.pem`.
     pub label: String,
+    /// How many of `roots` come from the public store (webpki-roots or the system's); the rest
+    /// were configured (`--ca-file`, the demo's root).
+    public_roots: usize,
 }
 
 impl TrustStore {
@@ -62,6 +65,7 @@ impl TrustStore {
                 "system".to_string()
             }
         };
+        let public_roots = roots.roots.len();
         for path in ca_files {
             let added = add_pem_file(&mut roots, path)?;
             if added == 0 {
@@ -73,6 +77,7 @@ impl TrustStore {
         Ok(TrustStore {
             roots: Arc::new(roots),
             label,
+            public_roots,
         })
     }
 
@@ -83,6 +88,7 @@ impl TrustStore {
     ) -> Result<TrustStore, TrustError> {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let public_roots = roots.roots.len();
         for cert in extra {
             roots.add(cert.clone()).map_err(|e| TrustError::Verifier {
                 reason: format!("extra root: {e}"),
@@ -91,6 +97,7 @@ impl TrustStore {
         Ok(TrustStore {
             roots: Arc::new(roots),
             label: label.to_string(),
+            public_roots,
         })
     }
 
@@ -99,6 +106,16 @@ impl TrustStore {
         self.roots
             .roots
             .iter()
+            .map(|anchor| anchor.subject.as_ref())
+            .collect()
+    }
+
+    /// The `subject` of each configured trust anchor (`--ca-file`), as [`TrustStore::anchor_subjects`].
+    pub fn configured_subjects(&self) -> Vec<&[u8]> {
+        self.roots
+            .roots
+            .iter()
+            .skip(self.public_roots)
             .map(|anchor| anchor.subject.as_ref())
             .collect()
     }

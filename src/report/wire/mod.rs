@@ -7,6 +7,9 @@
 //! `null` when unknown and `protocols[].error` is an error object; `cipher_suites[]` say whether
 //! the list is `complete`; findings have `subjects`; `certificates` has `unparsable` and
 //! `trust.failure`; `target` has `http_url`; the report has `time_budget_ms`.
+//!
+//! Compatible additions to version 2 (readers of version 2 may meet documents without them):
+//! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,7 @@ pub struct Document {
     pub tool: Tool,
     pub fail_on: String,
     /// The profile checked against (`mozilla-intermediate@6.0`), or `none`.
+    #[serde(default)]
     pub policy: String,
     pub reports: Vec<Report>,
 }
@@ -125,6 +129,9 @@ pub struct Chain {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Trust {
     pub trusted: bool,
+    /// Through a public root, not only a configured (`--ca-file`) one.
+    #[serde(default)]
+    pub publicly_trusted: bool,
     pub store: String,
     /// Why not, in words.
     pub error: Option<String>,
@@ -159,6 +166,9 @@ pub struct Certificate {
     pub self_signed: bool,
     pub sha256_fingerprint: String,
     pub ocsp_urls: Vec<String>,
+    /// Absent from reports written before it was recorded.
+    #[serde(default)]
+    pub crl_urls: Vec<String>,
     pub ca_issuer_urls: Vec<String>,
     pub sct_count: usize,
     pub must_staple: bool,
@@ -423,6 +433,7 @@ fn chain(facts: &facts::ChainFacts) -> Chain {
         missing_issuer: facts.missing_issuer.clone(),
         trust: Trust {
             trusted: facts.trust.trusted,
+            publicly_trusted: facts.trust.publicly_trusted,
             store: facts.trust.store.clone(),
             error: facts
                 .trust
@@ -467,6 +478,7 @@ fn certificate(facts: &facts::CertificateFacts) -> Certificate {
         self_signed: facts.self_signed,
         sha256_fingerprint: facts.sha256_fingerprint.clone(),
         ocsp_urls: facts.ocsp_urls.clone(),
+        crl_urls: facts.crl_urls.clone(),
         ca_issuer_urls: facts.ca_issuer_urls.clone(),
         sct_count: facts.sct_count,
         must_staple: facts.must_staple,
