@@ -178,3 +178,61 @@ fn policy_none_leaves_only_the_findings_and_the_document_says_which_policy() {
     let document: Value = serde_json::from_str(&output.stdout).expect("JSON");
     assert_eq!(document["policy"], "mozilla-old@5.7");
 }
+
+/// The grade's letter, its underlying letter and its caps as (letter, reason).
+fn grade_of(report: &Value) -> (String, Option<String>, Vec<(String, String)>) {
+    let grade = at(report, "/grade");
+    let caps = array_at(grade, "/caps")
+        .iter()
+        .map(|cap| {
+            (
+                str_at(cap, "/letter").to_string(),
+                str_at(cap, "/reason").to_string(),
+            )
+        })
+        .collect();
+    (
+        str_at(grade, "/letter").to_string(),
+        grade["underlying"].as_str().map(str::to_string),
+        caps,
+    )
+}
+
+#[test]
+fn real_nginx_servers_get_the_grade_their_configuration_earns() {
+    // Mozilla intermediate with HSTS for two years: nothing caps it.
+    let intermediate = mozilla_intermediate().start();
+    let (_, report) = scan_with(&intermediate, "mozilla-intermediate");
+    assert_eq!(grade_of(&report), ("A+".into(), None, vec![]));
+    assert_at(&report, "/grade/protocol_score", 100);
+
+    // Without --ca-file the test root is unknown: T, with the A+ underneath.
+    let (_, untrusted) = scan(intermediate.scan_args());
+    let (letter, underlying, caps) = grade_of(&untrusted);
+    assert_eq!((letter.as_str(), underlying.as_deref()), ("T", Some("A+")));
+    assert_eq!(caps.len(), 1, "{caps:?}");
+    assert!(caps[0].1.contains("not trusted"), "{caps:?}");
+
+    // The seed article's nginx: TLS 1.0 and 1.1 cap it at B, and it has no TLS 1.3.
+    let seed = NginxServer::seed_legacy().start();
+    let (_, report) = scan_with(&seed, "mozilla-intermediate");
+    let (letter, _, caps) = grade_of(&report);
+    assert_eq!(letter, "B");
+    let expected: Vec<(String, String)> = [
+        ("B", "TLSv1.0 is accepted"),
+        ("B", "TLSv1.1 is accepted"),
+        ("A-", "TLSv1.3 is not accepted"),
+    ]
+    .map(|(letter, reason)| (letter.to_string(), reason.to_string()))
+    .to_vec();
+    assert_eq!(caps, expected);
+    assert_at(&report, "/grade/protocol_score", 95);
+
+    // The how-to's nginx sends no HSTS: A- since 2025.
+    let how_to = NginxServer::how_to().start();
+    let (_, report) = scan_with(&how_to, "mozilla-intermediate");
+    assert_eq!(
+        grade_of(&report),
+        ("A-".into(), None, vec![("A-".into(), "no HSTS".into())])
+    );
+}

@@ -3,10 +3,12 @@
 //! line and the demo's summary all read [`Assessment::verdict`] and [`RunVerdict`]. A policy may
 //! hold a profile ([`profile`]): its deviations are findings too.
 
+pub mod grade;
 pub mod profile;
 
 use crate::analysis::{self, ExpiryThresholds, Finding, FindingId, Severity};
 use crate::facts::HostFacts;
+pub use grade::{Grade, Letter};
 pub use profile::Profile;
 
 /// What the deployment is judged against.
@@ -77,6 +79,8 @@ pub struct Assessment {
     pub fail_on: Severity,
     /// The policy's name (`mozilla-intermediate@6.0`, `none`).
     pub policy: String,
+    /// The SSL Labs letter grade; none for an unreachable target.
+    pub grade: Option<Grade>,
 }
 
 impl Assessment {
@@ -123,6 +127,7 @@ pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
         verdict,
         fail_on: policy.fail_on,
         policy: policy.name(),
+        grade: grade::grade(facts),
     }
 }
 

@@ -182,7 +182,7 @@ fn curve_of(name: &str) -> String {
 
 /// The size in bits of an elliptic-curve group, for `ecdh_param_size`; none for finite-field,
 /// post-quantum and hybrid groups.
-fn ecdh_bits(code: u16) -> Option<u32> {
+pub(crate) fn ecdh_bits(code: u16) -> Option<u32> {
     let group = groups::by_code(code)?;
     match group.kind {
         GroupKind::Montgomery => Some(if code == groups::X25519 { 256 } else { 448 }),

@@ -90,16 +90,17 @@ impl RunRenderer for MarkdownRenderer {
         );
         let _ = writeln!(
             out,
-            "| Target | Verdict | Protocol | Certificate | Findings |"
+            "| Target | Verdict | Grade | Protocol | Certificate | Findings |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
         for record in records {
             let row = SummaryRow::of(record);
             let _ = writeln!(
                 out,
-                "| {} | **{}** | {} | {} | {} |",
+                "| {} | **{}** | {} | {} | {} | {} |",
                 cell(&row.input),
                 verdict_word(row.verdict),
+                cell(&row.grade),
                 cell(&row.protocol),
                 cell(&row.certificate),
                 cell(&counts(&record.assessment.findings))

@@ -72,6 +72,8 @@ pub struct SummaryRow {
     pub protocol: String,
     pub certificate: String,
     pub worst: Option<Severity>,
+    /// The letter grade (`B`, `T (B)`), or `-` when unreachable.
+    pub grade: String,
     pub verdict: Verdict,
 }
 
@@ -93,6 +95,12 @@ impl SummaryRow {
                 .map(|leaf| format!("{} days left", leaf.days_left))
                 .unwrap_or_else(|| "-".into()),
             worst: record.assessment.worst(),
+            grade: record
+                .assessment
+                .grade
+                .as_ref()
+                .map(|grade| grade.display())
+                .unwrap_or_else(|| "-".into()),
             verdict: record.assessment.verdict,
         }
     }

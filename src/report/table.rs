@@ -20,7 +20,7 @@ use crate::facts::{
     ChainFacts, ClientAuthFacts, EnumerationFacts, HostFacts, Outcome, RedirectFacts, SuiteFacts,
     Support,
 };
-use crate::policy::Verdict;
+use crate::policy::{Grade, Verdict};
 use crate::remediation::Server;
 use crate::tls::{groups, suites, version_name};
 
@@ -236,7 +236,32 @@ fn render_report(out: &mut String, record: &Record, options: &RenderOptions) {
     out.push('\n');
     heading(out, "Findings", options);
     render_findings(out, &record.assessment.findings, options);
+    if let Some(grade) = &record.assessment.grade {
+        let _ = writeln!(out, "{}", grade_line(grade));
+    }
     let _ = writeln!(out, "{}", verdict_line(record, options));
+}
+
+/// `Grade: B (score 86 = protocol 95 x 30% + …; capped by: TLS 1.0 is accepted (B); …)`.
+fn grade_line(grade: &Grade) -> String {
+    let mut parts = vec![format!("score {}", grade.formula())];
+    if !grade.caps.is_empty() {
+        let caps: Vec<String> = grade
+            .caps
+            .iter()
+            .map(|cap| format!("{} ({})", cap.reason, cap.letter))
+            .collect();
+        parts.push(format!("capped by: {}", caps.join("; ")));
+    }
+    if !grade.unknown.is_empty() {
+        parts.push(format!("not measured: {}", grade.unknown.join(", ")));
+    }
+    let not_graded = crate::policy::grade::NOT_GRADED;
+    parts.push(format!(
+        "not graded yet: {} rules that need probes tlscheck lacks, such as Heartbleed and ROBOT",
+        not_graded.len()
+    ));
+    format!("Grade: {} ({})", grade.display(), parts.join("; "))
 }
 
 fn render_connection(out: &mut String, facts: &HostFacts, marks: &Marks, options: &RenderOptions) {
@@ -681,6 +706,7 @@ fn render_summary(out: &mut String, summary: &[SummaryRow], options: &RenderOpti
         "Protocol",
         "Certificate",
         "Worst finding",
+        "Grade",
         "Verdict",
     ]);
     for row in summary {
@@ -701,6 +727,7 @@ fn render_summary(out: &mut String, summary: &[SummaryRow], options: &RenderOpti
             (row.protocol.clone(), None),
             (row.certificate.clone(), None),
             worst,
+            (row.grade.clone(), None),
             verdict,
         ]);
     }

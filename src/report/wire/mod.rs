@@ -9,7 +9,8 @@
 //! `trust.failure`; `target` has `http_url`; the report has `time_budget_ms`.
 //!
 //! Compatible additions to version 2 (readers of version 2 may meet documents without them):
-//! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`.
+//! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`, each report's
+//! `grade`.
 
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +82,9 @@ pub struct Report {
     pub time_budget_ms: u64,
     pub unreachable: Option<Error>,
     pub verdict: String,
+    /// The SSL Labs letter grade; null when unreachable. Absent from reports written before it.
+    #[serde(default)]
+    pub grade: Option<Grade>,
     pub tls: Outcome<Connection>,
     pub certificates: Option<Chain>,
     pub client_auth: Option<ClientAuth>,
@@ -88,6 +92,56 @@ pub struct Report {
     pub redirect: Outcome<Redirect>,
     pub enumeration: Outcome<Enumeration>,
     pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Grade {
+    /// `A+` to `F`, or `T` (not trusted) or `M` (name mismatch).
+    pub letter: String,
+    /// For `T` and `M`: the letter apart from trust and name.
+    pub underlying: Option<String>,
+    pub score: u32,
+    pub protocol_score: u32,
+    pub key_exchange_score: u32,
+    pub cipher_score: u32,
+    /// Every cap that applied, worst first.
+    pub caps: Vec<GradeCap>,
+    /// What the scan could not measure, so the grade does not reflect it.
+    pub unknown: Vec<String>,
+    /// Rules of the rating guide tlscheck does not test yet; each could only lower the grade.
+    pub not_graded: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GradeCap {
+    pub letter: String,
+    pub reason: String,
+}
+
+impl Grade {
+    fn from_grade(grade: &crate::policy::Grade) -> Grade {
+        Grade {
+            letter: grade.letter.as_str().to_string(),
+            underlying: grade.underlying.map(|letter| letter.as_str().to_string()),
+            score: grade.score,
+            protocol_score: grade.protocol_score,
+            key_exchange_score: grade.key_exchange_score,
+            cipher_score: grade.cipher_score,
+            caps: grade
+                .caps
+                .iter()
+                .map(|cap| GradeCap {
+                    letter: cap.letter.as_str().to_string(),
+                    reason: cap.reason.clone(),
+                })
+                .collect(),
+            unknown: grade.unknown.clone(),
+            not_graded: crate::policy::grade::NOT_GRADED
+                .iter()
+                .map(|rule| rule.to_string())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -361,6 +415,7 @@ impl Report {
             time_budget_ms: whole_millis(facts.budget),
             unreachable: facts.unreachable.as_ref().map(Error::from_fact),
             verdict: record.assessment.verdict.name().to_string(),
+            grade: record.assessment.grade.as_ref().map(Grade::from_grade),
             tls: outcome(&facts.connection, |found| {
                 connection(found, facts.chain.as_ref())
             }),
