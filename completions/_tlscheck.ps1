@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--crit-days', '--crit-days', [CompletionResultType]::ParameterName, 'Critical when the certificate expires within this many days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier JSON report to compare this scan with: what changed is printed after the report (inside the JSON document as `drift`; on stderr for junit and sarif), and a regression exits 1 (see `tlscheck diff --help`)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once to one server address, by every probe of every target')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets scanned at once')
             [CompletionResult]::new('--no-http', '--no-http', [CompletionResultType]::ParameterName, 'Skip the plain-HTTP redirect check')
@@ -48,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -61,6 +63,14 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tlscheck;diff' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the text (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tlscheck;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -68,11 +78,15 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
         }
         'tlscheck;help' {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'tlscheck;help;demo' {
+            break
+        }
+        'tlscheck;help;diff' {
             break
         }
         'tlscheck;help;completions' {

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= quick max-connections= concurrency= h/help V/version
+    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -55,6 +55,7 @@ medium\t''
 high\t''
 critical\t''"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l policy -d 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l baseline -d 'An earlier JSON report to compare this scan with: what changed is printed after the report (inside the JSON document as `drift`; on stderr for junit and sarif), and a regression exits 1 (see `tlscheck diff --help`)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
@@ -62,6 +63,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the pr
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
@@ -77,7 +79,15 @@ nginx\t''
 apache\t''
 python\t'Python\'s ssl module / Flask'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A line per change, grouped by target, then a summary line'
+json\t'One JSON document (see src/report/wire/drift.schema.json)'
+markdown\t'Markdown for a pull-request comment'"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -l color -d 'When to colour the text (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
