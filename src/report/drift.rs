@@ -194,3 +194,145 @@ pub fn markdown(drift: &Drift) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Severity;
+    use crate::drift::{Area, Change, Movement};
+
+    fn source(label: &str) -> Source {
+        Source {
+            label: label.into(),
+            schema_version: 2,
+            tool_version: Some("0.1.0".into()),
+            fail_on: Severity::High,
+            policy: "none".into(),
+            scanned_at: Some("2026-06-01T00:00:00Z".into()),
+        }
+    }
+
+    fn drift(targets: Vec<TargetDrift>) -> Drift {
+        Drift {
+            old: source("old.json"),
+            new: source("new.json"),
+            notes: Vec::new(),
+            targets,
+        }
+    }
+
+    fn target(name: &str, presence: Presence, changes: Vec<Change>) -> TargetDrift {
+        TargetDrift {
+            target: name.into(),
+            address: format!("{name}:443"),
+            presence,
+            changes,
+        }
+    }
+
+    const PLAIN: DriftStyle = DriftStyle {
+        color: false,
+        width: 100,
+    };
+
+    #[test]
+    fn text_lists_each_change_marked_under_its_target_then_the_counts() {
+        let drift = drift(vec![
+            target(
+                "good.test",
+                Presence::Both,
+                vec![
+                    Change::new(
+                        Effect::Regression,
+                        Area::Protocol,
+                        Movement::Added,
+                        "TLSv1.0",
+                    )
+                    .message("TLSv1.0 accepted now (refused before)"),
+                    Change::new(Effect::Change, Area::Certificate, Movement::Changed, "leaf")
+                        .message("leaf certificate rotated")
+                        .details(vec!["sha256 AA -> BB".into()]),
+                ],
+            ),
+            target("same.test", Presence::Both, Vec::new()),
+            target("new.test", Presence::Added, Vec::new()),
+        ]);
+        let shown = String::from_utf8(text(&drift, PLAIN)).expect("utf-8");
+        assert_eq!(
+            shown,
+            "Drift from old.json (scanned 2026-06-01T00:00:00Z, schema 2) to new.json (scanned \
+             2026-06-01T00:00:00Z, schema 2)\n\
+             \n\
+             good.test (good.test:443)\n\
+             \x20 regression    protocol      TLSv1.0 accepted now (refused before)\n\
+             \x20 change        certificate   leaf certificate rotated\n\
+             \x20                               sha256 AA -> BB\n\
+             \n\
+             same.test (same.test:443)\n\
+             \x20 no changes\n\
+             \n\
+             new.test (new.test:443): only in the new report\n\
+             \n\
+             1 regression, 0 improvements, 1 change, 0 not compared; 1 target added\n"
+        );
+    }
+
+    #[test]
+    fn text_says_no_changes_when_nothing_changed_and_colours_only_when_asked() {
+        let unchanged = drift(vec![target("good.test", Presence::Both, Vec::new())]);
+        assert_eq!(summary(&unchanged), "no changes");
+        let shown = String::from_utf8(text(&unchanged, PLAIN)).expect("utf-8");
+        assert!(shown.ends_with("  no changes\n\nno changes\n"), "{shown}");
+        assert!(!shown.contains('\x1b'));
+
+        let regressed = drift(vec![target(
+            "good.test",
+            Presence::Both,
+            vec![
+                Change::new(Effect::Regression, Area::Hsts, Movement::Removed, "")
+                    .message("HSTS header gone"),
+            ],
+        )]);
+        let coloured = String::from_utf8(text(
+            &regressed,
+            DriftStyle {
+                color: true,
+                width: 100,
+            },
+        ))
+        .expect("utf-8");
+        assert!(
+            coloured.contains("\x1b[1;31mregression    \x1b[0mhsts"),
+            "{coloured}"
+        );
+    }
+
+    #[test]
+    fn markdown_puts_the_outcome_first_and_escapes_what_it_quotes() {
+        let drift = drift(vec![target(
+            "good.test",
+            Presence::Both,
+            vec![Change::new(
+                Effect::Regression,
+                Area::Certificate,
+                Movement::Changed,
+                "leaf",
+            )
+            .message("leaf certificate rotated: CN=a|b -> CN=<c>")
+            .details(vec!["weaker: the new key is weaker".into()])],
+        )]);
+        let shown = String::from_utf8(markdown(&drift)).expect("utf-8");
+        assert!(
+            shown.starts_with(
+                "### tlscheck drift: REGRESSED (1 regression, 0 improvements, 0 changes, 0 not compared)\n"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "| **regression** | certificate | leaf certificate rotated: CN=a\\|b -\\> CN=\\<c\\><br>weaker: the new key is weaker |"
+            ),
+            "{shown}"
+        );
+    }
+}
