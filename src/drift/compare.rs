@@ -295,7 +295,38 @@ fn describe_signature(certificate: &Certificate) -> String {
     }
 }
 
-/// The first four bytes of a fingerprint, enough to tell two apart in a line.
+const DAY: i64 = 86_400;
+
+/// Seconds since 1970 of a time as tlscheck writes it (RFC 3339 in UTC:
+/// `2027-01-15T08:00:00Z`); `None` for anything else.
+fn unix_time(text: &str) -> Option<i64> {
+    let (date, clock) = text.strip_suffix('Z')?.split_once('T')?;
+    let numbers = |text: &str, separator: char| -> Option<Vec<i32>> {
+        text.split(separator)
+            .map(|part| part.parse::<i32>().ok())
+            .collect()
+    };
+    let (date, clock) = (numbers(date, '-')?, numbers(clock, ':')?);
+    let ([year, month, day], [hour, minute, second]) = (date.as_slice(), clock.as_slice()) else {
+        return None;
+    };
+    let small = |value: &i32| u8::try_from(*value).ok();
+    let date = time::Date::from_calendar_date(
+        *year,
+        time::Month::try_from(small(month)?).ok()?,
+        small(day)?,
+    )
+    .ok()?;
+    let clock = time::Time::from_hms(small(hour)?, small(minute)?, small(second)?).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, clock)
+            .assume_utc()
+            .unix_timestamp(),
+    )
+}
+
+/// The first four bytes of a fingerprint, enough to tell two apart in a line (the JSON has
+/// them whole).
 fn short_fingerprint(fingerprint: &str) -> String {
     let bytes: Vec<&str> = fingerprint.split(':').collect();
     if bytes.len() > 4 {
@@ -369,12 +400,20 @@ fn certificate(old: &TargetSnapshot, new: &TargetSnapshot, changes: &mut Vec<Cha
         )),
         _ => {}
     }
-    // RFC 3339 times in UTC, as tlscheck writes them, order as strings.
-    if new_leaf.not_after < old_leaf.not_after && new_leaf.not_before <= old_leaf.not_before {
-        weaker.push(format!(
-            "an older certificate is back: it expires {} where the old one expired {}",
-            new_leaf.not_after, old_leaf.not_after
-        ));
+    // A rollback: issued before the one it replaces and expiring at least a day sooner (a
+    // newer certificate that simply has a shorter life is not weaker).
+    if let (Some(old_from), Some(old_until), Some(new_from), Some(new_until)) = (
+        unix_time(&old_leaf.not_before),
+        unix_time(&old_leaf.not_after),
+        unix_time(&new_leaf.not_before),
+        unix_time(&new_leaf.not_after),
+    ) {
+        if new_from < old_from && new_until + DAY <= old_until {
+            weaker.push(format!(
+                "an older certificate is back: issued {} (the old one {}), it expires {} where the old one expired {}",
+                new_leaf.not_before, old_leaf.not_before, new_leaf.not_after, old_leaf.not_after
+            ));
+        }
     }
     if new_leaf.expired && !old_leaf.expired {
         weaker.push(format!(
@@ -406,10 +445,6 @@ fn certificate(old: &TargetSnapshot, new: &TargetSnapshot, changes: &mut Vec<Cha
                 .map(|reason| format!("stronger: {reason}")),
         )
         .collect();
-    details.push(format!(
-        "sha256 {} -> {}",
-        old_leaf.sha256_fingerprint, new_leaf.sha256_fingerprint
-    ));
     if old_leaf.subject != new_leaf.subject {
         details.push(format!(
             "subject {} -> {}",
@@ -1756,7 +1791,6 @@ mod tests {
         assert_eq!(
             rotation.details,
             vec![
-                "sha256 AA:BB:CC:DD:EE:FF -> 11:22:33:44:55:66",
                 "issuer CN=Test CA -> CN=Other CA",
                 "valid until 2027-01-01T00:00:00Z -> 2027-09-01T00:00:00Z",
             ]
@@ -1783,6 +1817,32 @@ mod tests {
         assert_eq!(
             rotation.details[1],
             "weaker: the new signature is weaker (sha256WithRSAEncryption -> sha1WithRSAEncryption)"
+        );
+    }
+
+    #[test]
+    fn reads_the_times_tlscheck_writes() {
+        assert_eq!(unix_time("2027-01-15T08:00:00Z"), Some(1_800_000_000));
+        assert_eq!(unix_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_time("2027-01-15 08:00:00"), None);
+        assert_eq!(unix_time("2027-13-15T08:00:00Z"), None);
+    }
+
+    #[test]
+    fn a_certificate_issued_a_second_earlier_is_no_rollback() {
+        let mut old = report();
+        let mut first = leaf("11:22:33:44:55:66");
+        first["not_before"] = json!("2026-01-01T00:00:01Z");
+        first["not_after"] = json!("2027-01-01T00:00:01Z");
+        set(&mut old, "/certificates/certificates/0", first);
+        assert_eq!(
+            changes(old, report()),
+            vec![change(
+                Effect::Change,
+                Area::Certificate,
+                Movement::Changed,
+                "leaf"
+            )]
         );
     }
 
