@@ -101,12 +101,16 @@ fn target_heading(target: &TargetDrift) -> String {
 pub fn text(drift: &Drift, style: DriftStyle) -> Vec<u8> {
     let width = usize::from(style.width).max(60);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Drift from {} to {}",
-        describe_source(&drift.old),
-        describe_source(&drift.new)
-    );
+    out.push_str(&wrap(
+        &format!(
+            "Drift from {} to {}",
+            describe_source(&drift.old),
+            describe_source(&drift.new)
+        ),
+        width,
+        "",
+        "  ",
+    ));
     for note in &drift.notes {
         out.push_str(&wrap(&format!("note: {note}"), width, "", "      "));
     }
@@ -260,8 +264,8 @@ mod tests {
         let shown = String::from_utf8(text(&drift, PLAIN)).expect("utf-8");
         assert_eq!(
             shown,
-            "Drift from old.json (scanned 2026-06-01T00:00:00Z, schema 2) to new.json (scanned \
-             2026-06-01T00:00:00Z, schema 2)\n\
+            "Drift from old.json (scanned 2026-06-01T00:00:00Z, schema 2) to new.json (scanned\n\
+             \x20 2026-06-01T00:00:00Z, schema 2)\n\
              \n\
              good.test (good.test:443)\n\
              \x20 regression    protocol      TLSv1.0 accepted now (refused before)\n\
