@@ -5,6 +5,7 @@
 
 pub mod grade;
 pub mod profile;
+pub mod rules;
 
 use crate::analysis::{self, ExpiryThresholds, Finding, FindingId, Severity};
 use crate::facts::HostFacts;
