@@ -429,6 +429,9 @@ catalogue! {
     PolicyRedirect = "policy.redirect", Policy, [High], Redirect,
         "Plain HTTP does not redirect to HTTPS as the policy requires",
         "", ["RFC 6797 section 7.2"];
+    PolicyWaiverExpired = "policy.waiver-expired", Policy, [Medium], Scan,
+        "A waiver in the policy file has expired, so the finding it covered counts again",
+        "", [];
     PolicyClientAuth = "policy.client-auth", Policy, [High], ClientAuth,
         "The policy requires client certificates and the server does not",
         "", ["RFC 8446 section 4.3.2"];

@@ -3,6 +3,7 @@
 //! documented exit codes.
 
 pub mod demo;
+pub mod policy;
 pub mod progress;
 pub mod scan;
 
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let mut out = Writer::stdout();
     match cli.command {
         Some(Command::Demo(args)) => runtime.block_on(demo::run(args, &mut out)),
+        Some(Command::Policy(command)) => policy::run(command, &mut out),
         Some(Command::Completions { shell }) => {
             out.write(&completions(shell))?;
             Ok(ExitCode::Clean)

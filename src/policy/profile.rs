@@ -134,7 +134,7 @@ fn version_of(name: &str) -> Option<ProtocolVersion> {
 }
 
 /// A group by the name OpenSSL (and so Mozilla) gives it.
-fn group_of(name: &str) -> Option<u16> {
+pub(crate) fn group_of(name: &str) -> Option<u16> {
     let ours = match name {
         "prime256v1" => "secp256r1",
         "X25519" => "x25519",
@@ -148,7 +148,7 @@ fn group_of(name: &str) -> Option<u16> {
 }
 
 /// A certificate curve by OpenSSL's name, as our certificate facts name it.
-fn curve_of(name: &str) -> String {
+pub(crate) fn curve_of(name: &str) -> String {
     match name {
         "prime256v1" => "P-256".into(),
         "secp384r1" => "P-384".into(),

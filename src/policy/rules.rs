@@ -180,6 +180,49 @@ impl Rules {
         )
     }
 
+    /// Each rule that is set, as its source writes it, and whether a policy file set it.
+    pub fn described(&self) -> Vec<(&str, bool)> {
+        macro_rules! each {
+            ($($field:ident),* $(,)?) => {{
+                let mut out = Vec::new();
+                $(if let Some(rule) = &self.$field {
+                    out.push((rule.text.as_str(), rule.from_file));
+                })*
+                out
+            }};
+        }
+        each!(
+            versions,
+            suites,
+            forbidden_suites,
+            groups,
+            forbidden_groups,
+            server_preferred_order,
+            rsa_key_size,
+            ec_key_size,
+            dh_param_size,
+            ecdh_param_size,
+            certificate_types,
+            certificate_curves,
+            certificate_signatures,
+            maximum_certificate_lifespan,
+            min_days_left,
+            min_lifetime_left,
+            ocsp_staple,
+            trusted,
+            hostname_match,
+            issuer,
+            san,
+            fingerprints,
+            redirect,
+            hsts,
+            hsts_min_age,
+            hsts_include_subdomains,
+            hsts_preload,
+            client_auth_required,
+        )
+    }
+
     /// Every deviation of `facts` from these rules, as findings about `name`.
     pub fn deviations(&self, facts: &HostFacts, name: &str) -> Vec<Finding> {
         let mut found = Vec::new();

@@ -163,6 +163,11 @@ pub fn fix(id: FindingId, name: &str) -> Fix {
             "Load the certificate the policy expects (its issuer, names or fingerprint) with `context.load_cert_chain('fullchain.pem', 'server.key')`, or update the policy file if the change was intended.",
         ),
         F::PolicyHsts => hsts(),
+        F::PolicyWaiverExpired => Fix::new(
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+        ),
         F::PolicyRedirect => redirect(),
         F::PolicyClientAuth => Fix::new(
             "ssl_client_certificate /path/to/client-ca.pem; ssl_verify_client on;",

@@ -10,7 +10,7 @@
 //!
 //! Compatible additions to version 2 (readers of version 2 may meet documents without them):
 //! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`, each report's
-//! `grade`.
+//! `grade`, each finding's `waiver`.
 
 use serde::{Deserialize, Serialize};
 
@@ -345,6 +345,16 @@ pub struct Finding {
     pub evidence: String,
     pub subjects: Vec<Subject>,
     pub fix: Fix,
+    /// The policy file's waiver in force on it: reported, but it does not fail the target.
+    #[serde(default)]
+    pub waiver: Option<Waiver>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Waiver {
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// What a finding points at: `{"kind": "suite", "version": "TLSv1.0", "code": "0x002F"}`,
@@ -680,6 +690,10 @@ fn finding(finding: &Judged) -> Finding {
             apache: finding.fix.apache.clone(),
             python: finding.fix.python.clone(),
         },
+        waiver: finding.waiver.as_ref().map(|waiver| Waiver {
+            reason: waiver.reason.clone(),
+            expires: waiver.expires.clone(),
+        }),
     }
 }
 
