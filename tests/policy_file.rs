@@ -404,6 +404,9 @@ forbid = ["cbc", "no-forward-secrecy"]
         .map(|result| result["suppressions"].clone())
         .expect("a policy.tls-versions result");
     assert_eq!(suppressed[0]["kind"], "external");
+    // Each result is anchored to the policy file.
+    let location = &document["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], name.as_str());
     assert_eq!(
         suppressed[0]["justification"],
         "legacy clients until the upgrade (waived until 2099-12-31)"

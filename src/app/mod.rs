@@ -124,7 +124,8 @@ pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
         width: table_width(),
         fix_for: fix_for(output),
         fail_on,
-        anchor: None,
+        // SARIF results point at the policy file, when one was given.
+        anchor: policy.file.as_ref().map(|file| file.path.clone()),
         policy: policy.name(),
     }
 }
