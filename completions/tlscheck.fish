@@ -49,12 +49,12 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds a
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole; what is not measured by then is reported as such' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe' -r -f -a "info\t''
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe [default: the policy file\'s fail_on, else high]' -r -f -a "info\t''
 low\t''
 medium\t''
 high\t''
 critical\t''"
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l policy -d 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l policy -d 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), none, or a policy file (TOML; see `tlscheck policy show`)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l baseline -d 'An earlier JSON report to compare this scan with: what changed is printed after the report (inside the JSON document as `drift`; on stderr for junit and sarif), and a regression exits 1 (see `tlscheck diff --help`)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
@@ -64,6 +64,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print h
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
@@ -86,8 +87,20 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -s h -l help -d 'Print help'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'

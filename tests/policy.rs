@@ -95,7 +95,7 @@ fn the_seed_nginx_fails_intermediate_with_its_protocols_and_suites() {
     let suites = evidence("policy.cipher-suites");
     let listed: Vec<&str> = suites
         .trim_start_matches(
-            "mozilla-intermediate 6.0 (ciphers, ciphersuites): not in the profile: TLSv1.2: ",
+            "mozilla-intermediate 6.0 (ciphers, ciphersuites): not allowed: TLSv1.2: ",
         )
         .split(", ")
         .collect();

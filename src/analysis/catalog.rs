@@ -364,44 +364,77 @@ catalogue! {
         "Some facts could not be measured, so what depends on them is unknown",
         "", [];
     PolicyTlsVersions = "policy.tls-versions", Policy, [High], Protocol,
-        "Protocol versions the policy's profile does not allow are accepted",
+        "Protocol versions the policy does not allow are accepted",
         "", ["Mozilla Server Side TLS"];
     PolicyCipherSuites = "policy.cipher-suites", Policy, [High], Suite,
-        "Cipher suites the policy's profile does not list are accepted",
+        "Cipher suites the policy does not allow are accepted",
         "", ["Mozilla Server Side TLS"];
-    PolicyGroups = "policy.groups", Policy, [Low], Group,
-        "Key-exchange groups the policy's profile does not list are accepted",
-        "", ["Mozilla Server Side TLS"];
+    PolicyGroups = "policy.groups", Policy, [Low, High], Group,
+        "Key-exchange groups the policy does not allow are accepted",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS"];
     PolicyEcdhParamSize = "policy.ecdh-param-size", Policy, [High], Group,
-        "Elliptic-curve groups smaller than the policy's profile allows are accepted",
+        "Elliptic-curve groups smaller than the policy allows are accepted",
         "", ["Mozilla Server Side TLS"];
     PolicyDhParamSize = "policy.dh-param-size", Policy, [High], Suite,
-        "Diffie-Hellman parameters are smaller than the policy's profile allows",
+        "Diffie-Hellman parameters are smaller than the policy allows",
         "", ["Mozilla Server Side TLS"];
-    PolicyServerOrder = "policy.server-order", Policy, [Low], SuiteOrder,
-        "Who picks the cipher suite differs from the policy's profile",
-        "", ["Mozilla Server Side TLS"];
+    PolicyServerOrder = "policy.server-order", Policy, [Low, High], SuiteOrder,
+        "Who picks the cipher suite differs from the policy",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS"];
     PolicyCertificateType = "policy.certificate-type", Policy, [High], Certificate,
-        "The certificate's key type is not one the policy's profile allows",
+        "The certificate's key type is not one the policy allows",
         "", ["Mozilla Server Side TLS"];
-    PolicyCertificateCurve = "policy.certificate-curve", Policy, [Medium], Certificate,
-        "The certificate's curve is not one the policy's profile allows",
-        "", ["Mozilla Server Side TLS"];
-    PolicyCertificateSignature = "policy.certificate-signature", Policy, [Medium], Certificate,
-        "A certificate's signature algorithm is not one the policy's profile lists",
-        "", ["Mozilla Server Side TLS"];
+    PolicyCertificateCurve = "policy.certificate-curve", Policy, [Medium, High], Certificate,
+        "The certificate's curve is not one the policy allows",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS"];
+    PolicyCertificateSignature = "policy.certificate-signature", Policy, [Medium, High], Certificate,
+        "A certificate's signature algorithm is not one the policy allows",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS"];
     PolicyRsaKeySize = "policy.rsa-key-size", Policy, [High], Certificate,
-        "An RSA key is smaller than the policy's profile allows",
+        "An RSA key is smaller than the policy allows",
         "", ["Mozilla Server Side TLS"];
-    PolicyCertificateLifespan = "policy.certificate-lifespan", Policy, [Low], Certificate,
-        "The certificate is valid for longer than the policy's profile allows",
-        "", ["Mozilla Server Side TLS", "CA/Browser Forum ballot SC-081"];
-    PolicyOcspStaple = "policy.ocsp-staple", Policy, [Low], Connection,
-        "The policy's profile asks for a stapled OCSP response and none is stapled",
-        "", ["Mozilla Server Side TLS", "RFC 6066 section 8"];
-    PolicyHstsMinAge = "policy.hsts-min-age", Policy, [Low], Hsts,
-        "The HSTS max-age is shorter than the policy's profile asks",
-        "", ["Mozilla Server Side TLS", "RFC 6797"];
+    PolicyEcKeySize = "policy.ec-key-size", Policy, [High], Certificate,
+        "The certificate's EC key is smaller than the policy allows",
+        "", [];
+    PolicyCertificateLifespan = "policy.certificate-lifespan", Policy, [Low, High], Certificate,
+        "The certificate is valid for longer than the policy allows",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS", "CA/Browser Forum ballot SC-081"];
+    PolicyExpiry = "policy.expiry", Policy, [High], Certificate,
+        "The certificate expires sooner than the policy requires",
+        "", [];
+    PolicyOcspStaple = "policy.ocsp-staple", Policy, [Low, High], Connection,
+        "The policy asks for a stapled OCSP response and none is stapled",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS", "RFC 6066 section 8"];
+    PolicyTrust = "policy.trust", Policy, [High], Trust,
+        "The policy requires a trusted chain and the chain is not trusted",
+        "", [];
+    PolicyHostname = "policy.hostname", Policy, [High], Hostname,
+        "The policy requires the certificate to match the name and it does not",
+        "", [];
+    PolicyIssuer = "policy.issuer", Policy, [High], Certificate,
+        "The certificate is not issued by the CA the policy expects",
+        "", [];
+    PolicySan = "policy.san", Policy, [High], Certificate,
+        "The certificate's names are not the set the policy expects",
+        "", [];
+    PolicyPin = "policy.pin", Policy, [High], Certificate,
+        "The certificate is not one the policy pins",
+        "", [];
+    PolicyHsts = "policy.hsts", Policy, [High], Hsts,
+        "HSTS is not set up as the policy requires",
+        "", ["RFC 6797"];
+    PolicyHstsMinAge = "policy.hsts-min-age", Policy, [Low, High], Hsts,
+        "The HSTS max-age is shorter than the policy asks",
+        "high when a policy file sets the rule", ["Mozilla Server Side TLS", "RFC 6797"];
+    PolicyRedirect = "policy.redirect", Policy, [High], Redirect,
+        "Plain HTTP does not redirect to HTTPS as the policy requires",
+        "", ["RFC 6797 section 7.2"];
+    PolicyWaiverExpired = "policy.waiver-expired", Policy, [Medium], Scan,
+        "A waiver in the policy file has expired, so the finding it covered counts again",
+        "", [];
+    PolicyClientAuth = "policy.client-auth", Policy, [High], ClientAuth,
+        "The policy requires client certificates and the server does not",
+        "", ["RFC 8446 section 4.3.2"];
 }
 
 impl FindingId {

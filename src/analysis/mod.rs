@@ -28,6 +28,16 @@ pub struct Finding {
     /// The observed facts that triggered it.
     pub evidence: String,
     pub fix: Fix,
+    /// The policy file's waiver that lets this finding pass, while it lasts.
+    pub waiver: Option<AppliedWaiver>,
+}
+
+/// A waiver in force on a finding: it is reported but does not fail the target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 impl Finding {
@@ -44,6 +54,7 @@ impl Finding {
             subjects,
             evidence: evidence.into(),
             fix: remediation::fix(id, name),
+            waiver: None,
         }
     }
 
@@ -55,6 +66,11 @@ impl Finding {
 
     pub fn title(&self) -> &'static str {
         self.id.title()
+    }
+
+    /// Whether it fails a target at `fail_on`: severe enough and not waived.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.severity >= fail_on && self.waiver.is_none()
     }
 }
 

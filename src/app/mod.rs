@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod diff;
+pub mod policy;
 pub mod progress;
 pub mod scan;
 
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     match cli.command {
         Some(Command::Demo(args)) => runtime.block_on(demo::run(args, &mut out)),
         Some(Command::Diff(args)) => diff::run(args, &mut out),
+        Some(Command::Policy(command)) => policy::run(command, &mut out),
         Some(Command::Completions { shell }) => {
             out.write(&completions(shell))?;
             Ok(ExitCode::Clean)
@@ -133,7 +135,8 @@ pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
         width: table_width(),
         fix_for: fix_for(output),
         fail_on: policy.fail_on,
-        anchor: None,
+        // SARIF results point at the policy file, when one was given.
+        anchor: policy.file.as_ref().map(|file| file.path.clone()),
         policy: policy.name(),
     }
 }

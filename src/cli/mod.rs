@@ -17,6 +17,8 @@ Examples:
   tlscheck www.example.com
   tlscheck https://example.com:8443/login --format json
   tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
+  tlscheck deploy.example.com --policy ci/policy.toml
+  tlscheck policy show mozilla-intermediate > ci/policy.toml
   tlscheck www.example.com --format json > monday.json
   tlscheck www.example.com --baseline monday.json
   tlscheck diff monday.json tuesday.json
@@ -65,10 +67,29 @@ pub enum Command {
     Demo(DemoArgs),
     /// Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression
     Diff(DiffArgs),
+    /// Check a policy file, or print a built-in profile as a policy file to start from
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong
+    /// (file, line, column and key)
+    Check {
+        /// The policy file (TOML)
+        file: PathBuf,
+    },
+    /// Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...)
+    /// as a policy file stating each of its rules
+    Show {
+        /// The built-in profile
+        name: String,
     },
 }
 
@@ -187,12 +208,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     pub crit_days: i64,
 
-    /// Exit 1 when a finding is at least this severe
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at least this severe [default: the policy file's fail_on, else high]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
 
-    /// Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none
-    #[arg(long, value_name = "NAME", default_value = crate::policy::DEFAULT_PROFILE)]
+    /// Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), none, or a policy file (TOML; see `tlscheck policy show`)
+    #[arg(long, value_name = "NAME|FILE", default_value = crate::policy::DEFAULT_PROFILE)]
     pub policy: String,
 
     /// An earlier JSON report to compare this scan with: what changed is printed after the

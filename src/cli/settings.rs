@@ -9,7 +9,7 @@ use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
     FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, TrustChoice,
 };
-use crate::policy::{Policy, Profile};
+use crate::policy::{Policy, PolicyFile, Profile};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
@@ -47,6 +47,8 @@ pub enum ConfigError {
     Runtime(String),
     #[error(transparent)]
     Profile(#[from] crate::policy::profile::UnknownProfile),
+    #[error(transparent)]
+    PolicyFile(#[from] crate::policy::PolicyFileError),
     #[error("demo: {0}")]
     Demo(String),
 }
@@ -122,20 +124,35 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     Ok(Settings {
         targets,
         scan: ScanSettings::new(options, trust, client_identity)?,
-        policy: Policy {
-            fail_on: severity(args.fail_on),
-            expiry: ExpiryThresholds {
-                warn_days: args.warn_days,
-                crit_days: args.crit_days,
-                ..ExpiryThresholds::default()
-            },
-            overrides: Vec::new(),
+        policy: policy(args)?,
+    })
+}
+
+/// The policy of `--policy` (a built-in profile, `none`, or a policy file), `--fail-on` and the
+/// expiry thresholds. A policy file's `fail_on` applies unless `--fail-on` is given.
+pub fn policy(args: &ScanArgs) -> Result<Policy, ConfigError> {
+    let expiry = ExpiryThresholds {
+        warn_days: args.warn_days,
+        crit_days: args.crit_days,
+        ..ExpiryThresholds::default()
+    };
+    let path = std::path::Path::new(&args.policy);
+    let mut policy = if args.policy.ends_with(".toml") || path.is_file() {
+        Policy::from_file(PolicyFile::load(path)?)
+    } else {
+        Policy {
             profile: match args.policy.as_str() {
                 "none" => None,
                 name => Some(Profile::builtin(name)?),
             },
-        },
-    })
+            ..Policy::default()
+        }
+    };
+    policy.expiry = expiry;
+    if let Some(flag) = args.fail_on {
+        policy.fail_on = severity(flag);
+    }
+    Ok(policy)
 }
 
 pub fn severity(fail_on: FailOn) -> Severity {

@@ -365,7 +365,7 @@ pub fn grade(facts: &HostFacts) -> Option<Grade> {
         };
         match group.kind {
             GroupKind::EllipticCurve | GroupKind::Montgomery => {
-                if let Some(bits) = super::profile::ecdh_bits(code) {
+                if let Some(bits) = super::rules::ecdh_bits(code) {
                     weigh(curve_points(bits), format!("the {} group", group.name));
                 }
             }

@@ -3,11 +3,15 @@
 //! line and the demo's summary all read [`Assessment::verdict`] and [`RunVerdict`]. A policy may
 //! hold a profile ([`profile`]): its deviations are findings too.
 
+pub mod file;
 pub mod grade;
 pub mod profile;
+pub mod rules;
 
-use crate::analysis::{self, ExpiryThresholds, Finding, FindingId, Severity};
+use crate::analysis::{self, AppliedWaiver, ExpiryThresholds, Finding, FindingId, Severity};
+use crate::facts::time::rfc3339;
 use crate::facts::HostFacts;
+pub use file::{PolicyFile, PolicyFileError, Waiver};
 pub use grade::{Grade, Letter};
 pub use profile::Profile;
 
@@ -22,6 +26,9 @@ pub struct Policy {
     pub overrides: Vec<(FindingId, Severity)>,
     /// The profile the target is checked against (`--policy`); none for the findings alone.
     pub profile: Option<Profile>,
+    /// A policy file (`--policy FILE`): its rules (with the profile it extends) replace
+    /// `profile`, and its waivers apply.
+    pub file: Option<PolicyFile>,
 }
 
 /// The profile tlscheck checks against unless `--policy` says otherwise.
@@ -35,6 +42,7 @@ impl Default for Policy {
             expiry: ExpiryThresholds::default(),
             overrides: Vec::new(),
             profile: Profile::builtin(DEFAULT_PROFILE).ok(),
+            file: None,
         }
     }
 }
@@ -42,10 +50,32 @@ impl Default for Policy {
 impl Policy {
     /// What the policy is called in reports: `mozilla-intermediate@6.0`, or `none`.
     pub fn name(&self) -> String {
-        self.profile
-            .as_ref()
-            .map(Profile::name)
-            .unwrap_or_else(|| "none".into())
+        match (&self.file, &self.profile) {
+            (Some(file), _) => file.name(),
+            (None, Some(profile)) => profile.name(),
+            (None, None) => "none".into(),
+        }
+    }
+
+    /// The policy of a policy file: its rules, its `fail_on` (else high), its severity
+    /// overrides and waivers, and the default expiry thresholds.
+    pub fn from_file(file: PolicyFile) -> Policy {
+        Policy {
+            fail_on: file.fail_on.unwrap_or(Severity::High),
+            expiry: ExpiryThresholds::default(),
+            overrides: file.overrides.clone(),
+            profile: None,
+            file: Some(file),
+        }
+    }
+
+    /// The rules checked: the policy file's, else the profile's.
+    pub fn rules(&self) -> Option<&rules::Rules> {
+        match (&self.file, &self.profile) {
+            (Some(file), _) => Some(&file.rules),
+            (None, Some(profile)) => Some(&profile.rules),
+            (None, None) => None,
+        }
     }
 }
 
@@ -101,23 +131,56 @@ impl Assessment {
 /// Judge one target's facts: analysis, then the policy's overrides, then the verdict.
 pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
     let mut findings = analysis::findings(facts, policy.expiry);
-    if let (Some(profile), None) = (&policy.profile, &facts.unreachable) {
-        let name = facts
-            .chain
-            .as_ref()
-            .map(|chain| chain.hostname.name.clone())
-            .unwrap_or_else(|| facts.target.host.clone());
-        findings.extend(profile.deviations(facts, &name));
+    let name = facts
+        .chain
+        .as_ref()
+        .map(|chain| chain.hostname.name.clone())
+        .unwrap_or_else(|| facts.target.host.clone());
+    if let (Some(rules), None) = (policy.rules(), &facts.unreachable) {
+        findings.extend(rules.deviations(facts, &name));
     }
     for finding in &mut findings {
         if let Some((_, severity)) = policy.overrides.iter().find(|(id, _)| *id == finding.id) {
             finding.severity = *severity;
         }
     }
+    // Waivers: in force, the finding is reported but passes; expired, it counts again and the
+    // expiry is a finding of its own.
+    let mut expired = Vec::new();
+    for finding in &mut findings {
+        let waiver = policy
+            .file
+            .iter()
+            .flat_map(|file| &file.waivers)
+            .find(|waiver| waiver.covers(finding.id, &facts.target.input, &facts.target.host));
+        let Some(waiver) = waiver else {
+            continue;
+        };
+        if facts.scanned_at < waiver.expires_at {
+            finding.waiver = Some(AppliedWaiver {
+                reason: waiver.reason.clone(),
+                expires: waiver.expires.clone(),
+            });
+        } else {
+            expired.push(Finding::new(
+                FindingId::PolicyWaiverExpired,
+                finding.subjects.clone(),
+                format!(
+                    "the waiver for {} (\"{}\") ended with {} (it is now {}): the finding counts again",
+                    finding.id,
+                    waiver.reason,
+                    waiver.expires,
+                    rfc3339(facts.scanned_at)
+                ),
+                &name,
+            ));
+        }
+    }
+    findings.extend(expired);
     analysis::sort(&mut findings);
     let verdict = if facts.unreachable.is_some() {
         Verdict::Unreachable
-    } else if findings.iter().any(|f| f.severity >= policy.fail_on) {
+    } else if findings.iter().any(|f| f.fails(policy.fail_on)) {
         Verdict::Fail
     } else {
         Verdict::Pass

@@ -150,15 +150,36 @@ pub fn fix(id: FindingId, name: &str) -> Fix {
             "SSLHonorCipherOrder off for Mozilla's modern and intermediate profiles (on for old)",
             "leave ssl.OP_CIPHER_SERVER_PREFERENCE unset for Mozilla's modern and intermediate profiles",
         ),
-        F::PolicyCertificateType | F::PolicyCertificateCurve | F::PolicyRsaKeySize => {
-            certificate::weak_key_fix()
-        }
+        F::PolicyCertificateType
+        | F::PolicyCertificateCurve
+        | F::PolicyRsaKeySize
+        | F::PolicyEcKeySize => certificate::weak_key_fix(),
+        F::PolicyExpiry => certificate::renew_soon_fix(),
+        F::PolicyTrust => certificate::untrusted_fix(),
+        F::PolicyHostname => certificate::hostname_fix(name),
+        F::PolicyIssuer | F::PolicySan | F::PolicyPin => Fix::new(
+            "Deploy the certificate the policy expects (its issuer, names or fingerprint) with `ssl_certificate`/`ssl_certificate_key` and `nginx -s reload`, or update the policy file if the change was intended.",
+            "Deploy the certificate the policy expects (its issuer, names or fingerprint) with `SSLCertificateFile`/`SSLCertificateKeyFile` and `apachectl graceful`, or update the policy file if the change was intended.",
+            "Load the certificate the policy expects (its issuer, names or fingerprint) with `context.load_cert_chain('fullchain.pem', 'server.key')`, or update the policy file if the change was intended.",
+        ),
+        F::PolicyHsts => hsts(),
+        F::PolicyWaiverExpired => Fix::new(
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+            "Fix what the waiver covered (see that finding's fix), or renew the waiver with a new date and reason in the policy file.",
+        ),
+        F::PolicyRedirect => redirect(),
+        F::PolicyClientAuth => Fix::new(
+            "ssl_client_certificate /path/to/client-ca.pem; ssl_verify_client on;",
+            "SSLCACertificateFile /path/to/client-ca.pem and SSLVerifyClient require",
+            "ctx.load_verify_locations('client-ca.pem'); ctx.verify_mode = ssl.CERT_REQUIRED",
+        ),
         F::PolicyCertificateSignature => Fix::new(
             "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256: `openssl x509 -req -sha256 ...`), rebuild the `ssl_certificate` file and `nginx -s reload`.",
             "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256: `openssl x509 -req -sha256 ...`), rebuild the `SSLCertificateFile` chain and `apachectl graceful`.",
             "Reissue the certificate signed with an algorithm the profile lists (sha256WithRSAEncryption or ecdsa-with-SHA256) and load it with `context.load_cert_chain('fullchain.pem', 'server.key')`.",
         ),
-        F::PolicyCertificateLifespan => certificate::renew_soon_fix(),
+        F::PolicyCertificateLifespan => certificate::lifetime_fix(),
         F::PolicyOcspStaple => Fix::new(
             "ssl_stapling on; ssl_stapling_verify on; ssl_trusted_certificate /path/to/chain.pem; (and a resolver)",
             "SSLUseStapling on and, outside the VirtualHost, SSLStaplingCache shmcb:/var/run/ocsp(128000)",

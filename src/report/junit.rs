@@ -97,7 +97,7 @@ impl RunRenderer for JunitRenderer {
                         entry.id
                     );
                     match found {
-                        Some(finding) if finding.severity >= fail_on => {
+                        Some(finding) if finding.fails(fail_on) => {
                             failed += 1;
                             let _ = write!(
                                 cases,
@@ -108,11 +108,17 @@ impl RunRenderer for JunitRenderer {
                             );
                         }
                         Some(finding) => {
+                            let why = match &finding.waiver {
+                                Some(waiver) => {
+                                    format!("waived until {}: {}", waiver.expires, waiver.reason)
+                                }
+                                None => format!("below --fail-on {fail_on}"),
+                            };
                             let _ = write!(
                                 cases,
                                 "\n      <system-out>{}</system-out>\n    ",
                                 xml_escape(&format!(
-                                    "{} (below --fail-on {fail_on}): {}",
+                                    "{} ({why}): {}",
                                     finding.severity,
                                     failure_body(finding)
                                 ))

@@ -130,7 +130,7 @@ impl RunRenderer for MarkdownRenderer {
                         .assessment
                         .findings
                         .iter()
-                        .partition(|f| f.severity >= fail_on);
+                        .partition(|f| f.fails(fail_on));
                     for finding in failing {
                         let _ = writeln!(
                             out,

@@ -101,7 +101,7 @@ impl RunRenderer for SarifRenderer {
                 };
                 let fingerprint = Sha256::digest(format!("{target}\n{}", finding.id).as_bytes());
                 let fingerprint: String = fingerprint.iter().map(|b| format!("{b:02x}")).collect();
-                results.push(json!({
+                let mut result = json!({
                     "ruleId": finding.id.as_str(),
                     "ruleIndex": index,
                     "level": level(finding.severity),
@@ -119,7 +119,16 @@ impl RunRenderer for SarifRenderer {
                             "python": finding.fix.python,
                         },
                     },
-                }));
+                });
+                // A waived finding is suppressed, with the policy file's reason.
+                if let Some(waiver) = &finding.waiver {
+                    result["suppressions"] = json!([{
+                        "kind": "external",
+                        "status": "accepted",
+                        "justification": format!("{} (waived until {})", waiver.reason, waiver.expires),
+                    }]);
+                }
+                results.push(result);
             }
         }
         let document = json!({

@@ -643,6 +643,14 @@ fn render_findings(out: &mut String, findings: &[Finding], options: &RenderOptio
             &format!("{indent}Evidence: "),
             &format!("{indent}  "),
         ));
+        if let Some(waiver) = &finding.waiver {
+            out.push_str(&wrap(
+                &format!("until {}: {}", waiver.expires, waiver.reason),
+                width,
+                &format!("{indent}Waived "),
+                &format!("{indent}  "),
+            ));
+        }
         for (server, text) in fixes(finding, options.fix_for) {
             out.push_str(&wrap(
                 text,
@@ -679,6 +687,17 @@ fn verdict_line(record: &Record, options: &RenderOptions) -> String {
             let count = assessment.count(*severity);
             (count > 0).then(|| format!("{count} {severity}"))
         })
+        .chain(
+            Some(
+                assessment
+                    .findings
+                    .iter()
+                    .filter(|f| f.waiver.is_some())
+                    .count(),
+            )
+            .filter(|waived| *waived > 0)
+            .map(|waived| format!("{waived} waived")),
+        )
         .collect();
     let failing = assessment.verdict == Verdict::Fail;
     let verdict = if failing { "FAIL" } else { "PASS" };

@@ -10,8 +10,8 @@
 //!
 //! Compatible additions to version 2 (readers of version 2 may meet documents without them):
 //! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`, each report's
-//! `grade`; the document's `drift` (only with `--baseline`: the drift from the baseline, a
-//! [`drift::DriftDocument`], described by `drift.schema.json`).
+//! `grade`, each finding's `waiver`; the document's `drift` (only with `--baseline`: the drift
+//! from the baseline, a [`drift::DriftDocument`], described by `drift.schema.json`).
 
 pub mod drift;
 
@@ -351,6 +351,16 @@ pub struct Finding {
     pub evidence: String,
     pub subjects: Vec<Subject>,
     pub fix: Fix,
+    /// The policy file's waiver in force on it: reported, but it does not fail the target.
+    #[serde(default)]
+    pub waiver: Option<Waiver>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Waiver {
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// What a finding points at: `{"kind": "suite", "version": "TLSv1.0", "code": "0x002F"}`,
@@ -686,6 +696,10 @@ fn finding(finding: &Judged) -> Finding {
             apache: finding.fix.apache.clone(),
             python: finding.fix.python.clone(),
         },
+        waiver: finding.waiver.as_ref().map(|waiver| Waiver {
+            reason: waiver.reason.clone(),
+            expires: waiver.expires.clone(),
+        }),
     }
 }
 
