@@ -336,10 +336,7 @@ fn baseline_prints_the_drift_after_the_report_and_a_regression_fails_a_passing_s
         .find("Drift from ")
         .unwrap_or_else(|| panic!("no drift after the report\n{same}"));
     assert!(drift_at > 0, "the report comes first\n{same}");
-    assert!(
-        same.stdout[drift_at..].contains(" to this scan"),
-        "{same}"
-    );
+    assert!(same.stdout[drift_at..].contains(" to this scan"), "{same}");
     assert!(
         same.stdout.ends_with("  no changes\n\nno changes\n"),
         "{same}"

@@ -1042,19 +1042,46 @@ fn verdict(old: &TargetSnapshot, new: &TargetSnapshot, changes: &mut Vec<Change>
     );
 }
 
-/// Each finding id once, at its worst severity.
-fn by_id(findings: &[Finding]) -> BTreeMap<&str, (Option<Severity>, &Finding)> {
-    let mut found: BTreeMap<&str, (Option<Severity>, &Finding)> = BTreeMap::new();
+/// One finding id as a report has it: its worst severity, whether a waiver covers it, and the
+/// finding shown.
+struct Seen<'a> {
+    severity: Option<Severity>,
+    waived: bool,
+    finding: &'a Finding,
+}
+
+impl Seen<'_> {
+    /// It fails the target: at or above `fail_on` and not waived.
+    fn blocks(&self, fail_on: Severity) -> bool {
+        !self.waived && self.severity.is_some_and(|severity| severity >= fail_on)
+    }
+
+    fn label(&self) -> String {
+        let severity = severity_name(self.severity);
+        if self.waived {
+            format!("{severity}, waived")
+        } else {
+            severity.to_string()
+        }
+    }
+}
+
+/// Each finding id once, at its worst severity (an unwaived instance before a waived one).
+fn by_id(findings: &[Finding]) -> BTreeMap<&str, Seen<'_>> {
+    let mut found: BTreeMap<&str, Seen<'_>> = BTreeMap::new();
     for finding in findings {
-        let severity = finding.severity();
-        found
-            .entry(finding.id.as_str())
-            .and_modify(|entry| {
-                if severity > entry.0 {
-                    *entry = (severity, finding);
-                }
-            })
-            .or_insert((severity, finding));
+        let seen = Seen {
+            severity: finding.severity(),
+            waived: finding.waived(),
+            finding,
+        };
+        let worse = |kept: &Seen<'_>| (seen.severity, !seen.waived) > (kept.severity, !kept.waived);
+        match found.get(finding.id.as_str()) {
+            Some(kept) if !worse(kept) => {}
+            _ => {
+                found.insert(finding.id.as_str(), seen);
+            }
+        }
     }
     found
 }
@@ -1070,64 +1097,88 @@ fn findings(
     changes: &mut Vec<Change>,
 ) {
     let (before, after) = (by_id(&old.findings), by_id(&new.findings));
-    let at_fail = |severity: Option<Severity>| severity.is_some_and(|s| s >= context.fail_on);
+    let fail_on = context.fail_on;
     let mut policy_skipped: Vec<&str> = Vec::new();
     let mut new_checks: Vec<&str> = Vec::new();
-    for (id, (severity, finding)) in &after {
+    for (id, now) in &after {
         if context.policies_differ && id.starts_with("policy.") {
             policy_skipped.push(id);
             continue;
         }
+        let finding = now.finding;
+        let details = || {
+            let mut details = vec![finding.evidence.clone()];
+            if let Some(reason) = finding.waiver_reason() {
+                details.push(format!("waived: {reason}"));
+            }
+            details
+        };
         match before.get(id) {
             None if context.old_is_version_1 && !VERSION_1_FINDINGS.contains(id) => {
                 new_checks.push(id);
             }
             None => {
-                let effect = if at_fail(*severity) {
+                let effect = if now.blocks(fail_on) {
                     Effect::Regression
                 } else {
                     Effect::Change
                 };
                 changes.push(
                     Change::new(effect, Area::Finding, Movement::Added, *id)
-                        .values(Value::Null, severity_name(*severity))
+                        .values(Value::Null, severity_name(now.severity))
                         .message(format!(
                             "new finding {id} ({}): {}",
-                            severity_name(*severity),
+                            now.label(),
                             finding.title
                         ))
-                        .details(vec![finding.evidence.clone()]),
+                        .details(details()),
                 );
             }
-            Some((old_severity, _)) if old_severity != severity => {
-                let effect = if severity > old_severity && at_fail(*severity) {
+            Some(was) if was.severity != now.severity || was.waived != now.waived => {
+                let effect = if now.blocks(fail_on)
+                    && (!was.blocks(fail_on) || now.severity > was.severity)
+                {
                     Effect::Regression
-                } else if severity < old_severity && at_fail(*old_severity) {
+                } else if was.blocks(fail_on) && !now.blocks(fail_on) && !now.waived {
                     Effect::Improvement
                 } else {
                     Effect::Change
                 };
+                let mut what = Vec::new();
+                if was.severity != now.severity {
+                    what.push(format!(
+                        "{} from {} to {}",
+                        if now.severity > was.severity {
+                            "raised"
+                        } else {
+                            "lowered"
+                        },
+                        severity_name(was.severity),
+                        severity_name(now.severity)
+                    ));
+                }
+                if was.waived != now.waived {
+                    what.push(if now.waived {
+                        "waived now".to_string()
+                    } else {
+                        "no longer waived".to_string()
+                    });
+                }
                 changes.push(
                     Change::new(effect, Area::Finding, Movement::Changed, *id)
-                        .values(severity_name(*old_severity), severity_name(*severity))
+                        .values(was.label(), now.label())
                         .message(format!(
-                            "finding {id} {} from {} to {}: {}",
-                            if severity > old_severity {
-                                "raised"
-                            } else {
-                                "lowered"
-                            },
-                            severity_name(*old_severity),
-                            severity_name(*severity),
+                            "finding {id} {}: {}",
+                            what.join(", "),
                             finding.title
                         ))
-                        .details(vec![finding.evidence.clone()]),
+                        .details(details()),
                 );
             }
             Some(_) => {}
         }
     }
-    for (id, (severity, finding)) in &before {
+    for (id, was) in &before {
         if after.contains_key(id) {
             continue;
         }
@@ -1135,18 +1186,18 @@ fn findings(
             policy_skipped.push(id);
             continue;
         }
-        let effect = if at_fail(*severity) {
+        let effect = if was.blocks(fail_on) {
             Effect::Improvement
         } else {
             Effect::Change
         };
         changes.push(
             Change::new(effect, Area::Finding, Movement::Removed, *id)
-                .values(severity_name(*severity), Value::Null)
+                .values(severity_name(was.severity), Value::Null)
                 .message(format!(
                     "finding {id} ({}) gone: {}",
-                    severity_name(*severity),
-                    finding.title
+                    was.label(),
+                    was.finding.title
                 )),
         );
     }
@@ -2026,6 +2077,42 @@ mod tests {
                 Movement::Changed,
                 "cipher.client-order"
             )]
+        );
+    }
+
+    #[test]
+    fn a_waived_finding_fails_nothing_until_its_waiver_goes() {
+        let with = |waiver: Value| {
+            let mut report = report();
+            set(
+                &mut report,
+                "/findings",
+                json!([{"id": "protocol.tls10", "severity": "high", "title": "TLS 1.0",
+                        "evidence": "accepted", "waiver": waiver}]),
+            );
+            report
+        };
+        let waived = with(json!({"reason": "old clients", "expires": "2027-01-31"}));
+        let drift_waived = drift(report(), waived.clone());
+        let added = &drift_waived.targets[0].changes[0];
+        assert_eq!(
+            (added.effect, added.movement),
+            (Effect::Change, Movement::Added)
+        );
+        assert_eq!(
+            added.message,
+            "new finding protocol.tls10 (high, waived): TLS 1.0"
+        );
+        assert_eq!(
+            added.details,
+            vec!["accepted", "waived: old clients (until 2027-01-31)"]
+        );
+        let drift_lifted = drift(waived, with(Value::Null));
+        let lifted = &drift_lifted.targets[0].changes[0];
+        assert_eq!(lifted.effect, Effect::Regression);
+        assert_eq!(
+            lifted.message,
+            "finding protocol.tls10 no longer waived: TLS 1.0"
         );
     }
 

@@ -335,11 +335,9 @@ impl TargetSnapshot {
         if version == 1 || self.verdict.is_empty() {
             self.verdict = if self.unreachable().is_some() {
                 "unreachable".into()
-            } else if self
-                .findings
-                .iter()
-                .any(|finding| finding.severity().is_some_and(|s| s >= fail_on))
-            {
+            } else if self.findings.iter().any(|finding| {
+                !finding.waived() && finding.severity().is_some_and(|s| s >= fail_on)
+            }) {
                 "fail".into()
             } else {
                 "pass".into()
@@ -552,11 +550,28 @@ pub struct Finding {
     severity: String,
     pub title: String,
     pub evidence: String,
+    /// A policy file's waiver (`{"reason", "expires"}`): reported, but it does not fail the
+    /// target. Absent before waivers.
+    waiver: Option<Value>,
 }
 
 impl Finding {
     pub fn severity(&self) -> Option<Severity> {
         parse_severity(&self.severity)
+    }
+
+    pub fn waived(&self) -> bool {
+        self.waiver.as_ref().is_some_and(|waiver| !waiver.is_null())
+    }
+
+    /// The waiver's reason and last day, in words.
+    pub fn waiver_reason(&self) -> Option<String> {
+        let waiver = self.waiver.as_ref().filter(|waiver| !waiver.is_null())?;
+        let field = |name: &str| waiver.get(name).and_then(Value::as_str).unwrap_or("");
+        Some(match (field("reason"), field("expires")) {
+            (reason, "") => reason.to_string(),
+            (reason, expires) => format!("{reason} (until {expires})"),
+        })
     }
 }
 
