@@ -85,13 +85,15 @@ pub enum SnapshotError {
         reason: String,
     },
     #[error(
-        "{role} '{path}' has schema_version {version}, which this tlscheck ({tool}) cannot read (it reads versions 1 and 2): compare it with a newer tlscheck"
+        "{role} '{path}' has schema_version {version}, which this tlscheck ({tool}) cannot read: it reads versions 1 and 2{hint}"
     )]
     UnknownVersion {
         role: &'static str,
         path: String,
         version: u64,
         tool: &'static str,
+        /// What to do about it: a newer tlscheck, for a newer version.
+        hint: &'static str,
     },
     #[error("{role} '{path}' is not a valid tlscheck report: {at}: {reason}")]
     Invalid {
@@ -155,6 +157,14 @@ impl Snapshot {
         let Value::Object(mut document) = value else {
             return Err(not_report("it is not a JSON object"));
         };
+        if let Some(name) = document
+            .get("tool")
+            .and_then(|tool| tool.get("name"))
+            .and_then(Value::as_str)
+            .filter(|name| *name != "tlscheck")
+        {
+            return Err(not_report(&format!("it was written by {name}")));
+        }
         if document.get("kind").and_then(Value::as_str) == Some("drift") {
             return Err(not_report(
                 "it is a drift document (tlscheck diff --format json), not a report",
@@ -172,12 +182,18 @@ impl Snapshot {
         let version = match u32::try_from(version) {
             Ok(version) if READABLE_VERSIONS.contains(&version) => version,
             _ => {
+                let newest = READABLE_VERSIONS.iter().max().copied().unwrap_or(0);
                 return Err(SnapshotError::UnknownVersion {
                     role,
                     path: label.to_string(),
                     version,
                     tool: env!("CARGO_PKG_VERSION"),
-                })
+                    hint: if version > u64::from(newest) {
+                        " (compare it with the newer tlscheck that wrote it)"
+                    } else {
+                        ""
+                    },
+                });
             }
         };
         let invalid = |at: String, reason: String| SnapshotError::Invalid {
@@ -604,10 +620,18 @@ mod tests {
             error,
             SnapshotError::UnknownVersion { version: 3, .. }
         ));
-        assert!(
-            message.starts_with("OLD 'old.json' has schema_version 3"),
-            "{message}"
+        assert_eq!(
+            message,
+            format!(
+                "OLD 'old.json' has schema_version 3, which this tlscheck ({}) cannot read: it \
+                 reads versions 1 and 2 (compare it with the newer tlscheck that wrote it)",
+                env!("CARGO_PKG_VERSION")
+            )
         );
+        let message = read(json!({"schema_version": 0, "reports": []}))
+            .unwrap_err()
+            .to_string();
+        assert!(message.ends_with("it reads versions 1 and 2"), "{message}");
     }
 
     #[test]
@@ -620,6 +644,10 @@ mod tests {
         );
         let message = read(json!([1, 2])).unwrap_err().to_string();
         assert!(message.contains("it is not a JSON object"), "{message}");
+        let message = read(json!({"schema_version": 1, "tool": {"name": "sslyze"}}))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("it was written by sslyze"), "{message}");
         let message = read(json!({"schema_version": 1})).unwrap_err().to_string();
         assert!(message.contains("it has no list of reports"), "{message}");
         let message = read(json!({"schema_version": 1, "kind": "drift", "reports": []}))
