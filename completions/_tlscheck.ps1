@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--crit-days', '--crit-days', [CompletionResultType]::ParameterName, 'Critical when the certificate expires within this many days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), or none')
+            [CompletionResult]::new('--suggest', '--suggest', [CompletionResultType]::ParameterName, 'Instead of the report, print per target a configuration fragment for SERVER that would pass --policy (with none: mozilla-intermediate), named for the target; the exit code is still the scan''s')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once to one server address, by every probe of every target')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets scanned at once')
             [CompletionResult]::new('--no-http', '--no-http', [CompletionResultType]::ParameterName, 'Skip the plain-HTTP redirect check')

@@ -140,6 +140,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME", default_value = crate::policy::DEFAULT_PROFILE)]
     pub policy: String,
 
+    /// Instead of the report, print per target a configuration fragment for SERVER that would pass
+    /// --policy (with none: mozilla-intermediate), named for the target; the exit code is still
+    /// the scan's
+    #[arg(long, value_enum, value_name = "SERVER", conflicts_with_all = ["format", "fix_for"])]
+    pub suggest: Option<SuggestFor>,
+
     /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
     #[arg(long)]
     pub quick: bool,
@@ -173,6 +179,17 @@ pub enum FixFor {
     Nginx,
     Apache,
     /// Python's ssl module / Flask
+    Python,
+}
+
+/// The servers `--suggest` writes configurations for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFor {
+    /// nginx `server` blocks
+    Nginx,
+    /// Apache mod_ssl `VirtualHost`s
+    Apache,
+    /// Python's ssl module (an SSLContext) with Flask
     Python,
 }
 

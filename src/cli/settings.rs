@@ -7,10 +7,11 @@ use thiserror::Error;
 
 use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
-    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, TrustChoice,
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor, TrustChoice,
 };
-use crate::policy::{Policy, Profile};
+use crate::policy::{Policy, Profile, DEFAULT_PROFILE};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
+use crate::remediation::suggest::ProfileChoice;
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
 use crate::scan::{ScanOptions, ScanSettings};
@@ -56,6 +57,37 @@ pub struct Settings {
     pub targets: Vec<Target>,
     pub scan: ScanSettings,
     pub policy: Policy,
+    /// `--suggest`: print configuration fragments instead of the report.
+    pub suggest: Option<Suggest>,
+}
+
+/// What `--suggest` writes: fragments for `server` that pass `profile`.
+pub struct Suggest {
+    pub server: Server,
+    /// The policy's profile, or the default one with `--policy none`.
+    pub profile: Profile,
+    pub choice: ProfileChoice,
+}
+
+/// `--suggest SERVER` for `policy`: its profile, or with `--policy none` the default one.
+fn suggest(server: SuggestFor, policy: &Policy) -> Result<Suggest, ConfigError> {
+    let server = match server {
+        SuggestFor::Nginx => Server::Nginx,
+        SuggestFor::Apache => Server::Apache,
+        SuggestFor::Python => Server::Python,
+    };
+    Ok(match &policy.profile {
+        Some(profile) => Suggest {
+            server,
+            profile: profile.clone(),
+            choice: ProfileChoice::Chosen,
+        },
+        None => Suggest {
+            server,
+            profile: Profile::builtin(DEFAULT_PROFILE)?,
+            choice: ProfileChoice::DefaultForNone,
+        },
+    })
 }
 
 fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
@@ -119,22 +151,28 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         enumerate: !args.quick,
         max_connections: args.max_connections,
     };
+    let policy = Policy {
+        fail_on: severity(args.fail_on),
+        expiry: ExpiryThresholds {
+            warn_days: args.warn_days,
+            crit_days: args.crit_days,
+            ..ExpiryThresholds::default()
+        },
+        overrides: Vec::new(),
+        profile: match args.policy.as_str() {
+            "none" => None,
+            name => Some(Profile::builtin(name)?),
+        },
+    };
+    let suggest = args
+        .suggest
+        .map(|server| suggest(server, &policy))
+        .transpose()?;
     Ok(Settings {
         targets,
         scan: ScanSettings::new(options, trust, client_identity)?,
-        policy: Policy {
-            fail_on: severity(args.fail_on),
-            expiry: ExpiryThresholds {
-                warn_days: args.warn_days,
-                crit_days: args.crit_days,
-                ..ExpiryThresholds::default()
-            },
-            overrides: Vec::new(),
-            profile: match args.policy.as_str() {
-                "none" => None,
-                name => Some(Profile::builtin(name)?),
-            },
-        },
+        policy,
+        suggest,
     })
 }
 
