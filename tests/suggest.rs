@@ -189,7 +189,7 @@ fn suggestion(mut args: Vec<String>, server: &str, policy: &str, expected_code: 
     assert!(
         output
             .stdout
-            .contains(&format!("# Passes the policy {policy}")),
+            .contains(&format!("# Written for the policy {policy}.")),
         "{output}"
     );
     output.stdout

@@ -76,8 +76,10 @@ pub struct Site {
     /// The leaf names an OCSP responder (and is not short-lived), so the profile's stapling
     /// applies.
     pub staple: bool,
-    /// What keeps the certificate itself from passing: `id: evidence`, one per finding.
+    /// What only a new certificate fixes: `id: evidence`, one per finding.
     pub certificate_problems: Vec<String>,
+    /// What the chain file's content gets wrong (missing intermediates, order): `id: evidence`.
+    pub chain_problems: Vec<String>,
     /// Why the target could not be scanned, when it could not.
     pub unreachable: Option<String>,
 }
@@ -155,17 +157,23 @@ impl Site {
         } else {
             Vec::new()
         };
-        let certificate_problems = findings
-            .iter()
-            .filter(|finding| finding.id.entry().family != Family::Policy)
-            .chain(deviations.iter())
+        let own_and_deviations = || {
+            findings
+                .iter()
+                .filter(|finding| finding.id.entry().family != Family::Policy)
+                .chain(deviations.iter())
+        };
+        let described = |finding: &Finding| format!("{}: {}", finding.id, finding.evidence);
+        let certificate_problems = own_and_deviations()
             .filter(|finding| {
-                matches!(
-                    finding.id.entry().family,
-                    Family::Certificate | Family::Chain
-                ) || CERTIFICATE_POLICY_RULES.contains(&finding.id)
+                finding.id.entry().family == Family::Certificate
+                    || CERTIFICATE_POLICY_RULES.contains(&finding.id)
             })
-            .map(|finding| format!("{}: {}", finding.id, finding.evidence))
+            .map(described)
+            .collect();
+        let chain_problems = own_and_deviations()
+            .filter(|finding| finding.id.entry().family == Family::Chain)
+            .map(described)
             .collect();
         Site {
             input: facts.target.input.clone(),
@@ -176,6 +184,7 @@ impl Site {
             hsts,
             staple,
             certificate_problems,
+            chain_problems,
             unreachable: facts.unreachable.as_ref().map(describe::error),
         }
     }
@@ -259,7 +268,7 @@ fn header(server: Server, profile: &Profile, choice: ProfileChoice, site: &Site)
         site.port
     )];
     lines.push(match choice {
-        ProfileChoice::Chosen => format!("# Passes the policy {}.", profile.name()),
+        ProfileChoice::Chosen => format!("# Written for the policy {}.", profile.name()),
         ProfileChoice::DefaultForNone => format!(
             "# --policy none checks no profile: this follows {}, the default profile.",
             profile.name()
@@ -299,20 +308,36 @@ fn header(server: Server, profile: &Profile, choice: ProfileChoice, site: &Site)
     lines
 }
 
-/// Comment lines saying what keeps the certificate from passing and the command to make one
-/// that would; none when nothing does.
+/// Comment lines saying what is wrong with the chain file, and what keeps the certificate
+/// itself from passing with the command to make one that would; none when nothing is.
 fn certificate_note(profile: &Profile, site: &Site) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !site.chain_problems.is_empty() {
+        lines.push("#".to_string());
+        lines.push("# The chain file:".to_string());
+        lines.extend(
+            site.chain_problems
+                .iter()
+                .map(|problem| format!("#   {problem}")),
+        );
+        lines.push(format!(
+            "# Put the leaf first, then the intermediates in issuing order, in the file {} stands \
+             for (certbot: fullchain.pem; or cat leaf.pem intermediate.pem > fullchain.pem).",
+            site.certificate_path()
+        ));
+    }
     if site.certificate_problems.is_empty() {
-        return Vec::new();
+        return lines;
     }
     let prescription = profile.prescription();
-    let mut lines = vec![
+    lines.extend([
         "#".to_string(),
         format!(
-            "# The certificate itself cannot pass {}, whatever the configuration:",
+            "# The certificate itself needs replacing (no configuration fixes this; {} is \
+             checked against it):",
             profile.name()
         ),
-    ];
+    ]);
     lines.extend(
         site.certificate_problems
             .iter()
@@ -339,21 +364,21 @@ fn certificate_note(profile: &Profile, site: &Site) -> Vec<String> {
     let mut terms = Vec::new();
     if !prescription.certificate_signatures.is_empty() {
         terms.push(format!(
-            "signed with {}",
+            "signs with {}",
             prescription.certificate_signatures.join(", ")
         ));
     }
     if let Some(days) = prescription.maximum_certificate_lifespan {
-        terms.push(format!("valid for {days} days or less"));
+        terms.push(format!("issues for {days} days or less"));
     }
     let is_ip = site.name.parse::<IpAddr>().is_ok();
     let san = if is_ip { "IP" } else { "DNS" };
     lines.push(format!(
-        "# A certificate that would: {key} in a request to a CA your clients trust{}:",
+        "# To make one that would: {key}, certified by a CA your clients trust{}:",
         if terms.is_empty() {
             String::new()
         } else {
-            format!(", {}", terms.join(", "))
+            format!(" that {}", terms.join(" and "))
         }
     ));
     lines.push(format!(
@@ -848,6 +873,7 @@ mod tests {
             hsts: "max-age=63072000".into(),
             staple: false,
             certificate_problems: Vec::new(),
+            chain_problems: Vec::new(),
             unreachable: None,
         }
     }
@@ -881,7 +907,7 @@ ECDHE-RSA-CHACHA20-POLY1305";
     #[test]
     fn nginx_intermediate_lists_the_profiles_suites_and_the_groups_openssl_3_0_knows() {
         let text = suggest(Server::Nginx, "mozilla-intermediate@6.0", &site());
-        assert!(text.starts_with("# tlscheck --suggest nginx: good.test (target good.test, port 443)\n# Passes the policy mozilla-intermediate@6.0.\n"), "{text}");
+        assert!(text.starts_with("# tlscheck --suggest nginx: good.test (target good.test, port 443)\n# Written for the policy mozilla-intermediate@6.0.\n"), "{text}");
         for line in [
             "server {",
             "listen 443 ssl;",
@@ -1092,10 +1118,10 @@ ECDHE-RSA-CHACHA20-POLY1305";
         let text = suggest(Server::Nginx, "mozilla-modern", &site);
         assert_line(
             &text,
-            "# The certificate itself cannot pass mozilla-modern@6.0, whatever the configuration:",
+            "# The certificate itself needs replacing (no configuration fixes this; mozilla-modern@6.0 is checked against it):",
         );
         assert_line(&text, "#   policy.certificate-type: mozilla-modern 6.0 (certificate_types): the leaf has an RSA key");
-        assert_line(&text, "# A certificate that would: an ECDSA P-256 key in a request to a CA your clients trust, signed with ecdsa-with-SHA256, ecdsa-with-SHA384, ecdsa-with-SHA512, valid for 90 days or less:");
+        assert_line(&text, "# To make one that would: an ECDSA P-256 key, certified by a CA your clients trust that signs with ecdsa-with-SHA256, ecdsa-with-SHA384, ecdsa-with-SHA512 and issues for 90 days or less:");
         assert_line(&text, "#   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout /etc/ssl/good.test/privkey.pem -out good.test.csr -subj \"/CN=good.test\" -addext \"subjectAltName=DNS:good.test\"");
         assert!(
             text.contains(
@@ -1114,6 +1140,21 @@ ECDHE-RSA-CHACHA20-POLY1305";
             text.contains("--key-type rsa --rsa-key-size 2048"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_chain_problem_asks_for_the_full_chain_not_a_new_key() {
+        let site = Site {
+            chain_problems: vec!["chain.incomplete: the intermediate is missing".into()],
+            ..site()
+        };
+        let text = suggest(Server::Nginx, "mozilla-intermediate", &site);
+        assert_line(&text, "#   chain.incomplete: the intermediate is missing");
+        assert!(
+            text.contains("# Put the leaf first, then the intermediates in issuing order, in the file /etc/ssl/good.test/fullchain.pem stands for"),
+            "{text}"
+        );
+        assert!(!text.contains("openssl req"), "{text}");
     }
 
     #[test]
