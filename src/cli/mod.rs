@@ -17,6 +17,7 @@ Examples:
   tlscheck www.example.com
   tlscheck https://example.com:8443/login --format json
   tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
+  tlscheck www.example.com --suggest nginx --policy mozilla-modern
   tlscheck demo";
 
 #[derive(Debug, Parser)]
