@@ -71,7 +71,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --quick --max-connections --concurrency --help --version demo policy completions help"
+            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --suggest --quick --max-connections --concurrency --help --version demo policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,6 +147,10 @@ _tlscheck() {
                     ;;
                 --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --suggest)
+                    COMPREPLY=($(compgen -W "nginx apache python" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

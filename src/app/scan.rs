@@ -10,6 +10,7 @@ use crate::cli::ScanArgs;
 use crate::output::Writer;
 use crate::policy::{self, Policy, RunVerdict};
 use crate::probe::connector::Connector;
+use crate::report::suggest::SuggestRenderer;
 use crate::report::{self, Format, Record, RenderOptions, Renderer, SummaryRow};
 use crate::scan::{scan_all, ScanSettings};
 use crate::target::Target;
@@ -17,7 +18,15 @@ use crate::target::Target;
 pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCode, AppError> {
     let settings = settings(&args)?;
     let options = render_options(&args.output, &settings.policy);
-    let mut sink = Sink::new(format(&args.output), options);
+    let mut sink = match settings.suggest {
+        // The fragments replace the report; the verdicts, and so the exit code, stay the scan's.
+        Some(suggest) => Sink::with(Renderer::PerRecord(Box::new(SuggestRenderer::new(
+            suggest.server,
+            suggest.profile,
+            suggest.choice,
+        )))),
+        None => Sink::new(format(&args.output), options),
+    };
     scan_into(
         settings.targets,
         settings.scan,
@@ -67,8 +76,13 @@ pub struct Sink {
 
 impl Sink {
     pub fn new(format: Format, options: RenderOptions) -> Sink {
+        Sink::with(report::renderer(format, options))
+    }
+
+    /// A sink for any renderer (`--suggest`'s).
+    pub fn with(renderer: Renderer) -> Sink {
         Sink {
-            renderer: report::renderer(format, options),
+            renderer,
             kept: Vec::new(),
             summary: Vec::new(),
             run: RunVerdict::default(),

@@ -19,6 +19,7 @@ Examples:
   tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
   tlscheck deploy.example.com --policy ci/policy.toml
   tlscheck policy show mozilla-intermediate > ci/policy.toml
+  tlscheck www.example.com --suggest nginx --policy mozilla-modern
   tlscheck demo";
 
 #[derive(Debug, Parser)]
@@ -161,6 +162,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = crate::policy::DEFAULT_PROFILE)]
     pub policy: String,
 
+    /// Instead of the report, print per target a configuration fragment for SERVER that would pass
+    /// --policy (with none: mozilla-intermediate), named for the target; the exit code is still
+    /// the scan's
+    #[arg(long, value_enum, value_name = "SERVER", conflicts_with_all = ["format", "fix_for"])]
+    pub suggest: Option<SuggestFor>,
+
     /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
     #[arg(long)]
     pub quick: bool,
@@ -194,6 +201,17 @@ pub enum FixFor {
     Nginx,
     Apache,
     /// Python's ssl module / Flask
+    Python,
+}
+
+/// The servers `--suggest` writes configurations for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFor {
+    /// nginx `server` blocks
+    Nginx,
+    /// Apache mod_ssl `VirtualHost`s
+    Apache,
+    /// Python's ssl module (an SSLContext) with Flask
     Python,
 }
 
