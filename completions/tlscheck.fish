@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= quick max-connections= concurrency= h/help V/version
+    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -56,6 +56,9 @@ high\t''
 critical\t''"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l policy -d 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), none, or a policy file (TOML; see `tlscheck policy show`)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l baseline -d 'An earlier JSON report to compare this scan with: what changed is printed after the report (inside the JSON document as `drift`; on stderr for junit and sarif), and a regression exits 1 (see `tlscheck diff --help`)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l suggest -d 'Instead of the report, print per target a configuration fragment for SERVER that would pass --policy (with none: mozilla-intermediate), named for the target; the exit code is still the scan\'s' -r -f -a "nginx\t'nginx `server` blocks'
+apache\t'Apache mod_ssl `VirtualHost`s'
+python\t'Python\'s ssl module (an SSLContext) with Flask'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'

@@ -9,12 +9,14 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Debian packages: servers and peers. nginx lives in /usr/sbin, which is not on every PATH;
+# Debian packages: servers and peers. nginx and apache2 live in /usr/sbin, which is not on every
+# PATH (tests/suggest.rs runs Apache from its own httpd.conf);
 # the testssl.sh package installs `testssl`.
-apt_packages=(nginx gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
-needed_tools=(nginx gnutls-serv openssl sslscan testssl python3)
+apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
+needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
-# Flask: tests/single_connection_server.rs runs its single-threaded development server.
+# Flask: tests/single_connection_server.rs runs its single-threaded development server, and
+# tests/suggest.rs the app --suggest python writes.
 # junitparser: tests/formats.rs reads the JUnit XML back with a JUnit reader of another ecosystem.
 python_packages=("tlslite:tlslite-ng==0.8.2" "sslyze:sslyze==6.3.1" "flask:flask==3.1.3" "junitparser:junitparser==5.0.3")
 

@@ -14,6 +14,7 @@ use crate::policy::{self, Policy, RunVerdict};
 use crate::probe::connector::Connector;
 use crate::report::drift::{markdown, text, DriftStyle};
 use crate::report::json::{encode, JsonRenderer};
+use crate::report::suggest::SuggestRenderer;
 use crate::report::wire::drift::DriftDocument;
 use crate::report::{self, Format, Record, RenderOptions, Renderer, SummaryRow};
 use crate::scan::{scan_all, ScanSettings};
@@ -31,7 +32,15 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
     };
     let options = render_options(&args.output, &settings.policy);
     let format = format(&args.output);
-    let mut sink = Sink::new(format, options.clone());
+    let mut sink = match settings.suggest {
+        // The fragments replace the report; the verdicts, and so the exit code, stay the scan's.
+        Some(suggest) => Sink::with(Renderer::PerRecord(Box::new(SuggestRenderer::new(
+            suggest.server,
+            suggest.profile,
+            suggest.choice,
+        )))),
+        None => Sink::new(format, options.clone()),
+    };
     sink.keep_records = baseline.is_some();
     scan_into(
         settings.targets,
@@ -135,8 +144,13 @@ pub struct Sink {
 
 impl Sink {
     pub fn new(format: Format, options: RenderOptions) -> Sink {
+        Sink::with(report::renderer(format, options))
+    }
+
+    /// A sink for any renderer (`--suggest`'s).
+    pub fn with(renderer: Renderer) -> Sink {
         Sink {
-            renderer: report::renderer(format, options),
+            renderer,
             kept: Vec::new(),
             summary: Vec::new(),
             run: RunVerdict::default(),

@@ -19,6 +19,7 @@ Examples:
   tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
   tlscheck deploy.example.com --policy ci/policy.toml
   tlscheck policy show mozilla-intermediate > ci/policy.toml
+  tlscheck www.example.com --suggest nginx --policy mozilla-modern
   tlscheck www.example.com --format json > monday.json
   tlscheck www.example.com --baseline monday.json
   tlscheck diff monday.json tuesday.json
@@ -219,8 +220,14 @@ pub struct ScanArgs {
     /// An earlier JSON report to compare this scan with: what changed is printed after the
     /// report (inside the JSON document as `drift`; on stderr for junit and sarif), and a
     /// regression exits 1 (see `tlscheck diff --help`)
-    #[arg(long, value_name = "REPORT")]
+    #[arg(long, value_name = "REPORT", conflicts_with = "suggest")]
     pub baseline: Option<PathBuf>,
+
+    /// Instead of the report, print per target a configuration fragment for SERVER that would pass
+    /// --policy (with none: mozilla-intermediate), named for the target; the exit code is still
+    /// the scan's
+    #[arg(long, value_enum, value_name = "SERVER", conflicts_with_all = ["format", "fix_for"])]
+    pub suggest: Option<SuggestFor>,
 
     /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
     #[arg(long)]
@@ -255,6 +262,17 @@ pub enum FixFor {
     Nginx,
     Apache,
     /// Python's ssl module / Flask
+    Python,
+}
+
+/// The servers `--suggest` writes configurations for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFor {
+    /// nginx `server` blocks
+    Nginx,
+    /// Apache mod_ssl `VirtualHost`s
+    Apache,
+    /// Python's ssl module (an SSLContext) with Flask
     Python,
 }
 

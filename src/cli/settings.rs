@@ -7,10 +7,11 @@ use thiserror::Error;
 
 use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
-    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, TrustChoice,
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor, TrustChoice,
 };
-use crate::policy::{Policy, PolicyFile, Profile};
+use crate::policy::{Policy, PolicyFile, Profile, DEFAULT_PROFILE};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
+use crate::remediation::suggest::ProfileChoice;
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
 use crate::scan::{ScanOptions, ScanSettings};
@@ -58,6 +59,42 @@ pub struct Settings {
     pub targets: Vec<Target>,
     pub scan: ScanSettings,
     pub policy: Policy,
+    /// `--suggest`: print configuration fragments instead of the report.
+    pub suggest: Option<Suggest>,
+}
+
+/// What `--suggest` writes: fragments for `server` that pass `profile`.
+pub struct Suggest {
+    pub server: Server,
+    /// The policy's profile, or the default one with `--policy none`.
+    pub profile: Profile,
+    pub choice: ProfileChoice,
+}
+
+/// `--suggest SERVER` for `policy`: its profile, or with `--policy none` the default one.
+fn suggest(server: SuggestFor, policy: &Policy) -> Result<Suggest, ConfigError> {
+    let server = match server {
+        SuggestFor::Nginx => Server::Nginx,
+        SuggestFor::Apache => Server::Apache,
+        SuggestFor::Python => Server::Python,
+    };
+    // A policy file's fragment follows the profile it extends; its own rules are not written.
+    let chosen = match (&policy.file, &policy.profile) {
+        (Some(file), _) => file.extends.as_ref(),
+        (None, profile) => profile.as_ref(),
+    };
+    Ok(match chosen {
+        Some(profile) => Suggest {
+            server,
+            profile: profile.clone(),
+            choice: ProfileChoice::Chosen,
+        },
+        None => Suggest {
+            server,
+            profile: Profile::builtin(DEFAULT_PROFILE)?,
+            choice: ProfileChoice::DefaultForNone,
+        },
+    })
 }
 
 fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
@@ -121,10 +158,16 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         enumerate: !args.quick,
         max_connections: args.max_connections,
     };
+    let policy = policy(args)?;
+    let suggest = args
+        .suggest
+        .map(|server| suggest(server, &policy))
+        .transpose()?;
     Ok(Settings {
         targets,
         scan: ScanSettings::new(options, trust, client_identity)?,
-        policy: policy(args)?,
+        policy,
+        suggest,
     })
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::rules::{Rule, Rules, SuiteSet};
 use crate::analysis::Finding;
 use crate::facts::{HostFacts, KeyAlgorithm, ProtocolVersion};
-use crate::tls::groups;
+use crate::tls::groups::{self, GroupKind};
 use crate::tls::suites;
 
 /// The guideline files, newest last; the newest holding a configuration is its default.
@@ -43,6 +43,7 @@ struct Configuration {
 #[derive(Clone, Debug, Deserialize)]
 struct Ciphers {
     iana: Vec<String>,
+    openssl: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +59,70 @@ pub struct Profile {
     /// The guideline version, e.g. `6.0`.
     pub version: String,
     pub rules: Rules,
+    prescription: Prescription,
+}
+
+/// What a profile prescribes, in the words servers are configured with (OpenSSL's names, in
+/// the profile's order): the data `--suggest` writes configurations from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prescription {
+    pub versions: Vec<ProtocolVersion>,
+    /// Suites for TLS 1.2 and below, by OpenSSL name.
+    pub ciphers: Vec<String>,
+    /// TLS 1.3 suites (OpenSSL uses the IANA names).
+    pub ciphersuites: Vec<String>,
+    /// Key-exchange groups, by OpenSSL name.
+    pub groups: Vec<String>,
+    pub server_preferred_order: bool,
+    /// The smallest DH prime, in bits, for DHE suites.
+    pub dh_param_size: Option<u32>,
+    /// The smallest HSTS max-age, in seconds.
+    pub hsts_min_age: Option<u64>,
+    pub ocsp_staple: bool,
+    pub certificate_types: Vec<KeyAlgorithm>,
+    /// Curves of ECDSA certificates, by OpenSSL name (`prime256v1`).
+    pub certificate_curves: Vec<String>,
+    /// Signature algorithms, by OpenSSL name (`ecdsa-with-SHA256`).
+    pub certificate_signatures: Vec<String>,
+    pub rsa_key_size: Option<u32>,
+    /// The longest certificate lifetime, in days.
+    pub maximum_certificate_lifespan: Option<i64>,
+}
+
+impl Prescription {
+    /// The groups an OpenSSL older than 3.5 knows: every one but the post-quantum and hybrid
+    /// ones (`X25519MLKEM768`), which OpenSSL 3.5 brought. A server refuses to start with a group
+    /// its OpenSSL does not know; offering fewer groups than a profile lists is no deviation.
+    pub fn classical_groups(&self) -> Vec<&str> {
+        self.groups
+            .iter()
+            .filter(|name| !is_post_quantum(name))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The post-quantum and hybrid groups the profile lists (OpenSSL 3.5 or later).
+    pub fn post_quantum_groups(&self) -> Vec<&str> {
+        self.groups
+            .iter()
+            .filter(|name| is_post_quantum(name))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The profile lists suites with finite-field Diffie-Hellman key exchange (`DHE-RSA-...`),
+    /// which need DH parameters of at least [`Prescription::dh_param_size`] bits.
+    pub fn has_dhe_suites(&self) -> bool {
+        self.ciphers
+            .iter()
+            .any(|name| name.starts_with("DHE-") || name.starts_with("EDH-"))
+    }
+}
+
+fn is_post_quantum(name: &str) -> bool {
+    group_of(name)
+        .and_then(groups::by_code)
+        .is_some_and(|group| matches!(group.kind, GroupKind::PostQuantum | GroupKind::Hybrid))
 }
 
 /// Why a profile name is not one tlscheck has.
@@ -92,6 +157,7 @@ impl Profile {
                     configuration: configuration.to_string(),
                     version: (*number).to_string(),
                     rules: found.rules(&label),
+                    prescription: Prescription::from(found),
                 });
             }
         }
@@ -119,6 +185,11 @@ impl Profile {
     /// `mozilla-intermediate@6.0`.
     pub fn name(&self) -> String {
         format!("mozilla-{}@{}", self.configuration, self.version)
+    }
+
+    /// What the profile prescribes, in configuration words.
+    pub fn prescription(&self) -> &Prescription {
+        &self.prescription
     }
 }
 
@@ -155,6 +226,41 @@ pub(crate) fn curve_of(name: &str) -> String {
         "secp521r1" => "P-521".into(),
         other => other.into(),
     }
+}
+
+impl From<&Configuration> for Prescription {
+    fn from(configuration: &Configuration) -> Prescription {
+        Prescription {
+            versions: configuration
+                .tls_versions
+                .iter()
+                .filter_map(|name| version_of(name))
+                .collect(),
+            ciphers: configuration.ciphers.openssl.clone(),
+            ciphersuites: configuration.ciphersuites.clone(),
+            groups: configuration.tls_curves.clone(),
+            server_preferred_order: configuration.server_preferred_order,
+            dh_param_size: configuration.dh_param_size,
+            hsts_min_age: configuration.hsts_min_age,
+            ocsp_staple: configuration.ocsp_staple,
+            certificate_types: key_types(&configuration.certificate_types),
+            certificate_curves: configuration.certificate_curves.clone(),
+            certificate_signatures: configuration.certificate_signatures.clone(),
+            rsa_key_size: configuration.rsa_key_size,
+            maximum_certificate_lifespan: configuration.maximum_certificate_lifespan,
+        }
+    }
+}
+
+fn key_types(names: &[String]) -> Vec<KeyAlgorithm> {
+    names
+        .iter()
+        .filter_map(|name| match name.as_str() {
+            "rsa" => Some(KeyAlgorithm::Rsa),
+            "ecdsa" => Some(KeyAlgorithm::Ec),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Configuration {
@@ -325,5 +431,43 @@ mod tests {
             );
             assert_eq!(value(&rules.groups).len(), raw.tls_curves.len(), "{name}");
         }
+    }
+
+    #[test]
+    fn prescriptions_name_the_same_suites_in_openssl_words_as_the_rules_check() {
+        for name in Profile::names() {
+            let profile = Profile::builtin(&name).unwrap();
+            let prescription = profile.prescription();
+            let codes: BTreeSet<u16> = prescription
+                .ciphers
+                .iter()
+                .map(|cipher| {
+                    suites::by_name(cipher)
+                        .unwrap_or_else(|| panic!("{name}: unknown OpenSSL name {cipher}"))
+                        .code
+                })
+                .collect();
+            assert_eq!(codes, value(&profile.rules.suites).tls12, "{name}");
+            assert_eq!(
+                prescription.versions,
+                value(&profile.rules.versions),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn post_quantum_groups_are_told_apart_from_the_classical_ones() {
+        let intermediate = Profile::builtin("mozilla-intermediate@6.0").unwrap();
+        let prescription = intermediate.prescription();
+        assert_eq!(
+            prescription.classical_groups(),
+            vec!["X25519", "prime256v1", "secp384r1"]
+        );
+        assert_eq!(prescription.post_quantum_groups(), vec!["X25519MLKEM768"]);
+        assert!(!prescription.has_dhe_suites(), "6.0 dropped DHE");
+        let older = Profile::builtin("mozilla-intermediate@5.7").unwrap();
+        assert!(older.prescription().post_quantum_groups().is_empty());
+        assert!(older.prescription().has_dhe_suites());
     }
 }

@@ -2,6 +2,7 @@
 //! Python's `ssl` / Flask), as data keyed by finding id. The analysis attaches them.
 
 mod certificate;
+pub mod suggest;
 
 use crate::analysis::catalog::FindingId;
 

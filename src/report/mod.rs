@@ -3,7 +3,7 @@
 //! points at it). Two kinds:
 //!
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
-//!   closing part (table; JSONL, Nagios and Prometheus come next);
+//!   closing part (table, `--suggest`'s fragments; JSONL, Nagios and Prometheus come next);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
 //!   SARIF, Markdown).
 //!
@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod suggest;
 pub mod table;
 pub mod wire;
 

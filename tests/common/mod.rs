@@ -148,7 +148,7 @@ pub fn wait_until_listening(addr: SocketAddr, deadline: Instant) -> Result<(), S
 pub fn require_tool(name: &str) -> PathBuf {
     let path_var = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path_var).collect();
-    // nginx lives in /usr/sbin, which is not on every user's PATH.
+    // nginx and apache2 live in /usr/sbin, which is not on every user's PATH.
     dirs.extend(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from));
     dirs.into_iter()
         .map(|dir| dir.join(name))
@@ -157,7 +157,7 @@ pub fn require_tool(name: &str) -> PathBuf {
             panic!(
                 "the integration tests need `{name}`, which is not installed (searched PATH and \
                  /usr/sbin): run ./tests/run.sh as root, which installs it, or `apt-get install -y \
-                 --no-install-recommends nginx gnutls-bin openssl sslscan testssl.sh python3`"
+                 --no-install-recommends nginx apache2 gnutls-bin openssl sslscan testssl.sh python3`"
             )
         })
 }
@@ -180,7 +180,7 @@ pub struct ServerGuard {
 impl ServerGuard {
     /// Spawns `command` with stdout and stderr written to `dir/server.log`, and waits until it
     /// listens on every address in `listening`. `extra_logs` are more files to show on failure.
-    fn start(
+    pub fn start(
         name: &str,
         mut command: Command,
         dir: TempDir,
@@ -632,24 +632,8 @@ impl NginxServer {
 
     /// The nginx.conf for this site, with everything nginx writes kept inside `dir`.
     pub fn config(&self, dir: &Path, https_port: u16, http_port: u16) -> String {
-        let dir = dir.display();
         let name = &self.server_name;
-        let mut lines = vec![
-            "daemon off;".to_string(),
-            "master_process off;".to_string(),
-            "worker_processes 1;".to_string(),
-            format!("pid {dir}/nginx.pid;"),
-            "error_log stderr info;".to_string(),
-            "events { worker_connections 64; }".to_string(),
-            "http {".to_string(),
-            format!("    access_log {dir}/access.log;"),
-            format!("    client_body_temp_path {dir}/client_body;"),
-            format!("    proxy_temp_path {dir}/proxy;"),
-            format!("    fastcgi_temp_path {dir}/fastcgi;"),
-            format!("    uwsgi_temp_path {dir}/uwsgi;"),
-            format!("    scgi_temp_path {dir}/scgi;"),
-            "    default_type text/plain;".to_string(),
-        ];
+        let mut lines = nginx_preamble(dir);
         let plain_http_body = match &self.plain_http {
             PlainHttp::Redirect { status, location } => {
                 Some(format!("return {status} {location};"))
@@ -732,6 +716,143 @@ impl NginxServer {
             http_port,
         }
     }
+}
+
+/// The start of an nginx.conf that keeps everything nginx writes inside `dir`, single process
+/// (`daemon off; master_process off;`), up to the open `http {` block.
+fn nginx_preamble(dir: &Path) -> Vec<String> {
+    let dir = dir.display();
+    vec![
+        "daemon off;".to_string(),
+        "master_process off;".to_string(),
+        "worker_processes 1;".to_string(),
+        format!("pid {dir}/nginx.pid;"),
+        "error_log stderr info;".to_string(),
+        "events { worker_connections 64; }".to_string(),
+        "http {".to_string(),
+        format!("    access_log {dir}/access.log;"),
+        format!("    client_body_temp_path {dir}/client_body;"),
+        format!("    proxy_temp_path {dir}/proxy;"),
+        format!("    fastcgi_temp_path {dir}/fastcgi;"),
+        format!("    uwsgi_temp_path {dir}/uwsgi;"),
+        format!("    scgi_temp_path {dir}/scgi;"),
+        "    default_type text/plain;".to_string(),
+    ]
+}
+
+/// nginx serving `http_block` (server blocks for the `http { }` context, e.g. what `tlscheck
+/// --suggest nginx` printed) on 127.0.0.1, with the rest of its nginx.conf and everything it
+/// writes in a temporary directory; waits until it listens on every port in `ports`.
+pub fn start_nginx_with(http_block: &str, ports: &[u16]) -> ServerGuard {
+    let nginx = require_tool("nginx");
+    let dir = tempfile::tempdir().expect("create nginx prefix directory");
+    let mut lines = nginx_preamble(dir.path());
+    lines.push(http_block.to_string());
+    lines.push("}".to_string());
+    let config_path = dir.path().join("nginx.conf");
+    fs::write(&config_path, lines.join("\n") + "\n").expect("write nginx.conf");
+    let mut command = Command::new(nginx);
+    command
+        .arg("-e")
+        .arg("stderr")
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(&config_path);
+    let listening = loopback(ports);
+    ServerGuard::start("nginx", command, dir, &listening, vec![config_path])
+}
+
+fn loopback(ports: &[u16]) -> Vec<SocketAddr> {
+    ports
+        .iter()
+        .map(|port| SocketAddr::from((Ipv4Addr::LOCALHOST, *port)))
+        .collect()
+}
+
+/// Where Debian's apache2 package keeps the modules.
+pub const APACHE_MODULES: &str = "/usr/lib/apache2/modules";
+
+/// Apache httpd (`apache2 -X`: one process, in the foreground, so the guard's kill by PID stops
+/// all of it) serving `site` (VirtualHosts, e.g. what `tlscheck --suggest apache` printed) on
+/// 127.0.0.1 `ports`, from its own httpd.conf in a temporary directory that also holds its pid
+/// file, logs and runtime files. Loads mpm_event, authz_core, ssl, socache_shmcb, headers and
+/// alias; runs as nobody when started as root.
+pub fn start_apache_with(site: &str, ports: &[u16]) -> ServerGuard {
+    use std::os::unix::fs::MetadataExt;
+
+    let apache = require_tool("apache2");
+    let dir = tempfile::tempdir().expect("create Apache server root");
+    let root = dir.path().display().to_string();
+    let mut lines = vec![
+        format!("ServerRoot {root}"),
+        format!("DefaultRuntimeDir {root}"),
+        format!("PidFile {root}/httpd.pid"),
+        format!("ErrorLog {root}/error.log"),
+        "LogLevel info".to_string(),
+        format!("Mutex file:{root} default"),
+        "ServerName 127.0.0.1".to_string(),
+    ];
+    for module in [
+        "mpm_event",
+        "authz_core",
+        "ssl",
+        "socache_shmcb",
+        "headers",
+        "alias",
+    ] {
+        let file = Path::new(APACHE_MODULES).join(format!("mod_{module}.so"));
+        assert!(
+            file.is_file(),
+            "Apache module {} is missing: apt-get install -y --no-install-recommends apache2",
+            file.display()
+        );
+        lines.push(format!("LoadModule {module}_module {}", file.display()));
+    }
+    let running_as_root = fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if running_as_root {
+        lines.extend(["User nobody".to_string(), "Group nogroup".to_string()]);
+    }
+    lines.push(format!("SSLSessionCache shmcb:{root}/ssl_scache(512000)"));
+    lines.push(format!("DocumentRoot {root}"));
+    for port in ports {
+        lines.push(format!("Listen 127.0.0.1:{port}"));
+    }
+    lines.push(site.to_string());
+    let config_path = dir.path().join("httpd.conf");
+    fs::write(&config_path, lines.join("\n") + "\n").expect("write httpd.conf");
+    let mut command = Command::new(apache);
+    command.arg("-f").arg(&config_path).arg("-X");
+    let listening = loopback(ports);
+    let error_log = dir.path().join("error.log");
+    ServerGuard::start(
+        "apache2",
+        command,
+        dir,
+        &listening,
+        vec![config_path, error_log],
+    )
+}
+
+/// `python3 SCRIPT` (the script's text written to a temporary directory) that should listen on
+/// 127.0.0.1 `ports`; `module`/`package` is a module it needs (e.g. `flask`/`flask==3.1.3`).
+pub fn start_python_script(
+    script: &str,
+    ports: &[u16],
+    module: &str,
+    package: &str,
+) -> ServerGuard {
+    let python = require_python_module(module, package);
+    let dir = tempfile::tempdir().expect("create script directory");
+    let path = dir.path().join("server.py");
+    fs::write(&path, script).expect("write server.py");
+    let mut command = Command::new(python);
+    command
+        .arg(&path)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1");
+    let listening = loopback(ports);
+    ServerGuard::start("python3 server.py", command, dir, &listening, vec![path])
 }
 
 /// A running nginx; drop stops it.
