@@ -3,8 +3,12 @@
 //! neutral change, or not comparable (`compare`). Pure: `report::drift` renders the result,
 //! `app::diff` and `--baseline` read the files.
 
+mod assessment;
+mod certificate;
 pub mod compare;
+mod http;
 pub mod snapshot;
+mod tls;
 
 pub use compare::{compare, Scope};
 pub use snapshot::{Snapshot, SnapshotError, Source};
