@@ -22,6 +22,9 @@ _tlscheck() {
             tlscheck,demo)
                 cmd="tlscheck__subcmd__demo"
                 ;;
+            tlscheck,diff)
+                cmd="tlscheck__subcmd__diff"
+                ;;
             tlscheck,help)
                 cmd="tlscheck__subcmd__help"
                 ;;
@@ -33,6 +36,9 @@ _tlscheck() {
                 ;;
             tlscheck__subcmd__help,demo)
                 cmd="tlscheck__subcmd__help__subcmd__demo"
+                ;;
+            tlscheck__subcmd__help,diff)
+                cmd="tlscheck__subcmd__help__subcmd__diff"
                 ;;
             tlscheck__subcmd__help,help)
                 cmd="tlscheck__subcmd__help__subcmd__help"
@@ -71,7 +77,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --suggest --quick --max-connections --concurrency --help --version demo policy completions help"
+            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,6 +155,10 @@ _tlscheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --suggest)
                     COMPREPLY=($(compgen -W "nginx apache python" -- "${cur}"))
                     return 0
@@ -212,8 +222,34 @@ _tlscheck() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tlscheck__subcmd__diff)
+            opts="-f -h --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tlscheck__subcmd__help)
-            opts="demo policy completions help"
+            opts="demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +277,20 @@ _tlscheck() {
             return 0
             ;;
         tlscheck__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tlscheck__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

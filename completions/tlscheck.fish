@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= suggest= quick max-connections= concurrency= h/help V/version
+    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -55,6 +55,7 @@ medium\t''
 high\t''
 critical\t''"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l policy -d 'Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), none, or a policy file (TOML; see `tlscheck policy show`)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l baseline -d 'An earlier JSON report to compare this scan with: what changed is printed after the report (inside the JSON document as `drift`; on stderr for junit and sarif), and a regression exits 1 (see `tlscheck diff --help`)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l suggest -d 'Instead of the report, print per target a configuration fragment for SERVER that would pass --policy (with none: mozilla-intermediate), named for the target; the exit code is still the scan\'s' -r -f -a "nginx\t'nginx `server` blocks'
 apache\t'Apache mod_ssl `VirtualHost`s'
 python\t'Python\'s ssl module (an SSLContext) with Flask'"
@@ -65,6 +66,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the pr
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -81,6 +83,13 @@ nginx\t''
 apache\t''
 python\t'Python\'s ssl module / Flask'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A line per change, grouped by target, then a summary line'
+json\t'One JSON document (see src/report/wire/drift.schema.json)'
+markdown\t'Markdown for a pull-request comment'"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -l color -d 'When to colour the text (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -s h -l help -d 'Print help'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and not __fish_seen_subcommand_from check show help" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'
@@ -91,9 +100,10 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_see
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo policy completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo policy completions help" -f -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo policy completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'

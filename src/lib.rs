@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod drift;
 pub mod facts;
 pub mod output;
 pub mod policy;

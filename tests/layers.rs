@@ -112,6 +112,14 @@ fn analysis_policy_and_remediation_are_pure() {
 }
 
 #[test]
+fn drift_compares_reports_without_the_network_the_command_line_or_the_renderers() {
+    assert_never_uses(
+        &["drift"],
+        &["probe", "scan", "report", "cli", "app", "output"],
+    );
+}
+
+#[test]
 fn renderers_know_neither_the_network_nor_the_command_line() {
     assert_never_uses(&["report"], &["probe", "scan", "cli", "app", "output"]);
 }

@@ -3,6 +3,7 @@
 //! documented exit codes.
 
 pub mod demo;
+pub mod diff;
 pub mod policy;
 pub mod progress;
 pub mod scan;
@@ -13,6 +14,7 @@ use thiserror::Error;
 
 use crate::cli::settings::{fix_for, ConfigError};
 use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
+use crate::drift::SnapshotError;
 use crate::output::Writer;
 use crate::policy::{Policy, RunVerdict};
 use crate::report::{RenderError, RenderOptions};
@@ -22,7 +24,7 @@ use crate::report::{RenderError, RenderOptions};
 pub enum ExitCode {
     /// No finding at or above `--fail-on`.
     Clean = 0,
-    /// Findings at or above `--fail-on`.
+    /// Findings at or above `--fail-on`; for `diff` and `--baseline`, also a regression.
     Findings = 1,
     /// Usage or configuration error.
     Usage = 2,
@@ -49,6 +51,9 @@ impl ExitCode {
 pub enum AppError {
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A report given to `diff` or `--baseline` that cannot be compared.
+    #[error(transparent)]
+    Report(#[from] SnapshotError),
     #[error(transparent)]
     Render(#[from] RenderError),
     #[error("cannot write the report: {0}")]
@@ -58,7 +63,7 @@ pub enum AppError {
 impl AppError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            AppError::Config(_) => ExitCode::Usage,
+            AppError::Config(_) | AppError::Report(_) => ExitCode::Usage,
             AppError::Render(_) | AppError::Write(_) => ExitCode::Unreachable,
         }
     }
@@ -73,6 +78,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let mut out = Writer::stdout();
     match cli.command {
         Some(Command::Demo(args)) => runtime.block_on(demo::run(args, &mut out)),
+        Some(Command::Diff(args)) => diff::run(args, &mut out),
         Some(Command::Policy(command)) => policy::run(command, &mut out),
         Some(Command::Completions { shell }) => {
             out.write(&completions(shell))?;
@@ -109,21 +115,26 @@ pub fn table_width() -> u16 {
         .unwrap_or(100)
 }
 
-/// Colour, width and fixes for the output we print to, and the policy documents state.
-pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
-    let fail_on = policy.fail_on;
-    let terminal = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match output.color {
+/// Whether to colour what we print: `--color`, with `auto` meaning a terminal and no
+/// `NO_COLOR`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => terminal && !no_color,
-    };
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            std::io::stdout().is_terminal() && !no_color
+        }
+    }
+}
+
+/// Colour, width and fixes for the output we print to, and the policy documents state.
+pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
     RenderOptions {
-        color,
+        color: use_color(output.color),
         width: table_width(),
         fix_for: fix_for(output),
-        fail_on,
+        fail_on: policy.fail_on,
         // SARIF results point at the policy file, when one was given.
         anchor: policy.file.as_ref().map(|file| file.path.clone()),
         policy: policy.name(),

@@ -1,23 +1,37 @@
-//! `tlscheck TARGET...`: scan, judge each record as it arrives, render and write it.
+//! `tlscheck TARGET...`: scan, judge each record as it arrives, render and write it; with
+//! `--baseline`, then the drift from the baseline report.
 
 use std::io::Write;
 use std::sync::Arc;
 
 use super::progress::LiveProgress;
-use super::{render_options, AppError, ExitCode};
+use super::{render_options, table_width, AppError, ExitCode};
 use crate::cli::settings::{format, settings};
 use crate::cli::ScanArgs;
+use crate::drift::{self, Scope, Snapshot};
 use crate::output::Writer;
 use crate::policy::{self, Policy, RunVerdict};
 use crate::probe::connector::Connector;
+use crate::report::drift::{markdown, text, DriftStyle};
+use crate::report::json::{encode, JsonRenderer};
 use crate::report::suggest::SuggestRenderer;
+use crate::report::wire::drift::DriftDocument;
 use crate::report::{self, Format, Record, RenderOptions, Renderer, SummaryRow};
 use crate::scan::{scan_all, ScanSettings};
 use crate::target::Target;
 
+/// How `--baseline` names the current scan in the drift.
+pub const THIS_SCAN: &str = "this scan";
+
 pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCode, AppError> {
     let settings = settings(&args)?;
+    // Read before any packet is sent: a bad baseline is a usage error (exit 2), not a scan.
+    let baseline = match &args.baseline {
+        Some(path) => Some(Snapshot::read(path, "--baseline")?),
+        None => None,
+    };
     let options = render_options(&args.output, &settings.policy);
+    let format = format(&args.output);
     let mut sink = match settings.suggest {
         // The fragments replace the report; the verdicts, and so the exit code, stay the scan's.
         Some(suggest) => Sink::with(Renderer::PerRecord(Box::new(SuggestRenderer::new(
@@ -25,8 +39,9 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
             suggest.profile,
             suggest.choice,
         )))),
-        None => Sink::new(format(&args.output), options),
+        None => Sink::new(format, options.clone()),
     };
+    sink.keep_records = baseline.is_some();
     scan_into(
         settings.targets,
         settings.scan,
@@ -35,8 +50,59 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
         out,
     )
     .await?;
-    let run = sink.finish(out)?;
-    Ok(ExitCode::of(&run))
+    let Some(baseline) = baseline else {
+        let run = sink.finish(out)?;
+        return Ok(ExitCode::of(&run));
+    };
+
+    // The JSON document carries the drift inside; every other format is written as usual and
+    // the drift follows it.
+    let (run, records) = if format == Format::Json {
+        sink.into_records()
+    } else {
+        sink.finish_keeping(out)?
+    };
+    let json = JsonRenderer::new(options.clone());
+    let mut document = json.document(&records);
+    let current = Snapshot::from_value(
+        serde_json::to_value(&document).map_err(report::RenderError::from)?,
+        THIS_SCAN,
+        THIS_SCAN,
+    )?;
+    let drift = drift::compare(&baseline, &current, Scope::NewTargets);
+    let style = DriftStyle {
+        color: options.color,
+        width: table_width(),
+    };
+    match format {
+        Format::Json => {
+            document.drift = Some(DriftDocument::from_drift(&drift));
+            out.write(&encode(&document)?)?;
+        }
+        Format::Table => {
+            out.write(b"\n")?;
+            out.write(&text(&drift, style))?;
+        }
+        Format::Markdown => {
+            out.write(b"\n")?;
+            out.write(&markdown(&drift))?;
+        }
+        // Their documents have no place for it: the drift goes to standard error.
+        Format::Junit | Format::Sarif => {
+            let mut errors = Writer::new(std::io::stderr());
+            errors.write(&text(
+                &drift,
+                DriftStyle {
+                    color: false,
+                    ..style
+                },
+            ))?;
+        }
+    }
+    Ok(match ExitCode::of(&run) {
+        ExitCode::Clean if drift.regressed() => ExitCode::Findings,
+        code => code,
+    })
 }
 
 /// Scan `targets` and pass each record, judged by `policy`, to `sink` as it comes.
@@ -72,6 +138,8 @@ pub struct Sink {
     kept: Vec<Option<Record>>,
     summary: Vec<Option<SummaryRow>>,
     run: RunVerdict,
+    /// Keep every record, whatever the renderer (for `--baseline`).
+    keep_records: bool,
 }
 
 impl Sink {
@@ -86,6 +154,7 @@ impl Sink {
             kept: Vec::new(),
             summary: Vec::new(),
             run: RunVerdict::default(),
+            keep_records: false,
         }
     }
 
@@ -107,12 +176,16 @@ impl Sink {
         if let Some(slot) = self.summary.get_mut(position) {
             *slot = Some(SummaryRow::of(&record));
         }
-        match &self.renderer {
-            Renderer::PerRecord(renderer) => out.write(&renderer.record(&record)?)?,
-            Renderer::WholeRun(_) => {
-                if let Some(slot) = self.kept.get_mut(position) {
-                    *slot = Some(record);
-                }
+        let keep = match &self.renderer {
+            Renderer::PerRecord(renderer) => {
+                out.write(&renderer.record(&record)?)?;
+                self.keep_records
+            }
+            Renderer::WholeRun(_) => true,
+        };
+        if keep {
+            if let Some(slot) = self.kept.get_mut(position) {
+                *slot = Some(record);
             }
         }
         Ok(())
@@ -120,16 +193,29 @@ impl Sink {
 
     /// Write what comes after the last record; the verdicts of the run.
     pub fn finish<W: Write>(self, out: &mut Writer<W>) -> Result<RunVerdict, AppError> {
+        Ok(self.finish_keeping(out)?.0)
+    }
+
+    /// [`Sink::finish`], also returning the records kept, in input order.
+    pub fn finish_keeping<W: Write>(
+        self,
+        out: &mut Writer<W>,
+    ) -> Result<(RunVerdict, Vec<Record>), AppError> {
+        let records: Vec<Record> = self.kept.into_iter().flatten().collect();
         match &self.renderer {
             Renderer::PerRecord(renderer) => {
                 let summary: Vec<SummaryRow> = self.summary.into_iter().flatten().collect();
                 out.write(&renderer.finish(&summary)?)?;
             }
             Renderer::WholeRun(renderer) => {
-                let records: Vec<Record> = self.kept.into_iter().flatten().collect();
                 out.write(&renderer.render(&records)?)?;
             }
         }
-        Ok(self.run)
+        Ok((self.run, records))
+    }
+
+    /// The verdicts and the records kept, writing nothing (the caller renders them).
+    pub fn into_records(self) -> (RunVerdict, Vec<Record>) {
+        (self.run, self.kept.into_iter().flatten().collect())
     }
 }

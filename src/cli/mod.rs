@@ -8,9 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes:
-  0  no finding at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage or configuration error
+  0  no finding at or above --fail-on (and, with --baseline, no regression)
+  1  findings at or above --fail-on, or with --baseline a regression from the baseline
+  2  usage or configuration error (a --baseline file that is not a readable report too)
   3  a target was unreachable or could not be scanned
 
 Examples:
@@ -20,7 +20,30 @@ Examples:
   tlscheck deploy.example.com --policy ci/policy.toml
   tlscheck policy show mozilla-intermediate > ci/policy.toml
   tlscheck www.example.com --suggest nginx --policy mozilla-modern
+  tlscheck www.example.com --format json > monday.json
+  tlscheck www.example.com --baseline monday.json
+  tlscheck diff monday.json tuesday.json
   tlscheck demo";
+
+const DIFF_AFTER_HELP: &str = "\
+Targets are matched by what was typed, else by host and port. Each change is a regression
+(weaker than before: an older protocol or a weak suite added, TLS 1.2 or 1.3 removed, a weaker
+key or signature, trust or the host-name match lost, a failing verdict, a new finding at or
+above the new report's fail_on, a lower grade, HSTS gone, shorter or narrower, the redirect no
+longer permanent, a reachable target now unreachable), an improvement (the reverse), or a
+change. What one scan could not measure is listed as not compared, never as added or removed.
+
+Exit codes:
+  0  no regression
+  1  a regression: something is weaker than before
+  2  usage error, or a file that cannot be read, is not a tlscheck report, or has a
+     schema_version this tlscheck does not know
+
+Examples:
+  tlscheck www.example.com --format json > monday.json
+  tlscheck www.example.com --format json > tuesday.json
+  tlscheck diff monday.json tuesday.json
+  tlscheck diff monday.json tuesday.json --format markdown";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +66,8 @@ pub struct Cli {
 pub enum Command {
     /// Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them
     Demo(DemoArgs),
+    /// Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression
+    Diff(DiffArgs),
     /// Check a policy file, or print a built-in profile as a policy file to start from
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -73,6 +98,36 @@ pub enum PolicyCommand {
 pub struct DemoArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = DIFF_AFTER_HELP)]
+pub struct DiffArgs {
+    /// The earlier report, written by `tlscheck ... --format json`
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later report
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// When to colour the text (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A line per change, grouped by target, then a summary line
+    Text,
+    /// One JSON document (see src/report/wire/drift.schema.json)
+    Json,
+    /// Markdown for a pull-request comment
+    Markdown,
 }
 
 /// How to print the report: shared by the scan and the demo.
@@ -161,6 +216,12 @@ pub struct ScanArgs {
     /// Profile to check against: mozilla-intermediate, mozilla-modern, mozilla-old@5.7 (NAME@VERSION for an older guideline), none, or a policy file (TOML; see `tlscheck policy show`)
     #[arg(long, value_name = "NAME|FILE", default_value = crate::policy::DEFAULT_PROFILE)]
     pub policy: String,
+
+    /// An earlier JSON report to compare this scan with: what changed is printed after the
+    /// report (inside the JSON document as `drift`; on stderr for junit and sarif), and a
+    /// regression exits 1 (see `tlscheck diff --help`)
+    #[arg(long, value_name = "REPORT", conflicts_with = "suggest")]
+    pub baseline: Option<PathBuf>,
 
     /// Instead of the report, print per target a configuration fragment for SERVER that would pass
     /// --policy (with none: mozilla-intermediate), named for the target; the exit code is still

@@ -1,6 +1,7 @@
 //! JSON renderer: one document with `schema_version`, the tool, and one report per target in
 //! the order given. The layout is the public contract in `wire/`.
 
+use super::wire::drift::DriftDocument;
 use super::wire::{Document, Report, Tool, SCHEMA_VERSION};
 use super::{Record, RenderError, RenderOptions, RunRenderer};
 
@@ -12,11 +13,10 @@ impl JsonRenderer {
     pub fn new(options: RenderOptions) -> JsonRenderer {
         JsonRenderer { options }
     }
-}
 
-impl RunRenderer for JsonRenderer {
-    fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError> {
-        let document = Document {
+    /// The document for `records`, before it is encoded.
+    pub fn document(&self, records: &[Record]) -> Document {
+        Document {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
                 name: "tlscheck".into(),
@@ -25,9 +25,25 @@ impl RunRenderer for JsonRenderer {
             fail_on: self.options.fail_on.as_str().to_string(),
             policy: self.options.policy.clone(),
             reports: records.iter().map(Report::from_record).collect(),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&document)?;
-        bytes.push(b'\n');
-        Ok(bytes)
+            drift: None,
+        }
     }
+}
+
+/// A document as pretty JSON with a final newline.
+pub fn encode<T: serde::Serialize>(document: &T) -> Result<Vec<u8>, RenderError> {
+    let mut bytes = serde_json::to_vec_pretty(document)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+impl RunRenderer for JsonRenderer {
+    fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError> {
+        encode(&self.document(records))
+    }
+}
+
+/// The drift document of `tlscheck diff --format json`.
+pub fn drift(drift: &crate::drift::Drift) -> Result<Vec<u8>, RenderError> {
+    encode(&DriftDocument::from_drift(drift))
 }

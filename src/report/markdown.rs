@@ -20,12 +20,12 @@ impl MarkdownRenderer {
 }
 
 /// Text for a table cell: no line breaks, `|` escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 /// Inline text: Markdown's emphasis and HTML characters escaped.
-fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -6,7 +6,10 @@
 //!   closing part (table, `--suggest`'s fragments; JSONL, Nagios and Prometheus come next);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
 //!   SARIF, Markdown).
+//!
+//! `drift` renders the drift between two reports (`tlscheck diff`, `--baseline`).
 
+pub mod drift;
 pub mod json;
 pub mod junit;
 pub mod markdown;

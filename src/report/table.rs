@@ -582,7 +582,7 @@ fn render_http(out: &mut String, facts: &HostFacts, marks: &Marks, options: &Ren
 
 /// Word-wrap `text` to `width` columns: `first` before the first line, `rest` before the others.
 /// Words are never broken; a word longer than a line gets a line of its own.
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
     for (number, paragraph) in text.split('\n').enumerate() {
         let mut line = String::from(if number == 0 { first } else { rest });

@@ -10,7 +10,10 @@
 //!
 //! Compatible additions to version 2 (readers of version 2 may meet documents without them):
 //! the document's `policy`, `trust.publicly_trusted`, `certificates[].crl_urls`, each report's
-//! `grade`, each finding's `waiver`.
+//! `grade`, each finding's `waiver`; the document's `drift` (only with `--baseline`: the drift
+//! from the baseline, a [`drift::DriftDocument`], described by `drift.schema.json`).
+
+pub mod drift;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +38,9 @@ pub struct Document {
     #[serde(default)]
     pub policy: String,
     pub reports: Vec<Report>,
+    /// With `--baseline`: what changed since the baseline report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<drift::DriftDocument>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
