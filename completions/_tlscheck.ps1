@@ -21,6 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'tlscheck' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read targets from FILE too (`-` for standard input): one per line, `#` comments, each optionally followed by its own --sni, --connect-to or --resolve')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read targets from FILE too (`-` for standard input): one per line, `#` comments, each optionally followed by its own --sni, --connect-to or --resolve')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')

@@ -77,18 +77,26 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
+            opts="-i -f -h -V --input --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -200,11 +208,11 @@ _tlscheck() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= quick max-connections= concurrency= h/help V/version
+    string join \n i/input= f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -24,11 +24,13 @@ function __fish_tlscheck_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -s i -l input -d 'Read targets from FILE too (`-` for standard input): one per line, `#` comments, each optionally followed by its own --sni, --connect-to or --resolve' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
 json\t'One JSON document (see src/report/wire/report.schema.json)'
 junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
-markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'"
+markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
+jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -74,7 +76,8 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -
 json\t'One JSON document (see src/report/wire/report.schema.json)'
 junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
-markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'"
+markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
+jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

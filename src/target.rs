@@ -23,6 +23,20 @@ pub enum TargetError {
     ConnectTo { input: String, reason: String },
     #[error("invalid --resolve '{input}': {reason} (expected HOST:PORT:ADDR)")]
     Resolve { input: String, reason: String },
+    #[error("{origin}:{line}: {source}")]
+    Line {
+        origin: String,
+        line: usize,
+        source: Box<TargetError>,
+    },
+    #[error("{origin}:{line}: {reason}")]
+    LineSyntax {
+        origin: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("cannot read the target list '{origin}': {reason}")]
+    Read { origin: String, reason: String },
 }
 
 /// The host part of a target.
@@ -228,6 +242,11 @@ pub struct Target {
     pub http_port: Option<u16>,
     /// Path for the HTTPS request and the redirect check; always starts with `/`.
     pub path: String,
+    /// This target's own server name (a target list's `--sni`), before the global `--sni`.
+    pub sni: Option<String>,
+    /// This target's own address overrides (a target list's `--connect-to`/`--resolve`),
+    /// tried before the global ones.
+    pub connect_to: Vec<ConnectTo>,
 }
 
 impl Target {
@@ -278,7 +297,17 @@ impl Target {
             port,
             http_port,
             path: url.path,
+            sni: None,
+            connect_to: Vec::new(),
         })
+    }
+
+    /// What makes two targets the same scan: everything but the text typed.
+    pub fn scan_key(&self) -> String {
+        format!(
+            "{}|{}|{:?}|{}|{:?}|{:?}",
+            self.host, self.port, self.http_port, self.path, self.sni, self.connect_to
+        )
     }
 
     /// `host` or `host:port` (when the port is not 443), for the `Host` header and URLs.
@@ -344,6 +373,8 @@ pub struct ConnectTo {
     pub port: Option<u16>,
     pub to_host: Option<Host>,
     pub to_port: Option<u16>,
+    /// From `--resolve`: repeated for one name, its addresses add up.
+    pub resolve: bool,
 }
 
 impl ConnectTo {
@@ -361,6 +392,7 @@ impl ConnectTo {
             port: optional_port(port).map_err(error)?,
             to_host: optional(to_host, Host::parse).map_err(error)?,
             to_port: optional_port(to_port).map_err(error)?,
+            resolve: false,
         })
     }
 
@@ -383,6 +415,7 @@ impl ConnectTo {
             port: optional_port(port).map_err(error)?,
             to_host: Some(Host::Ip(address)),
             to_port: None,
+            resolve: true,
         })
     }
 
@@ -443,14 +476,113 @@ pub struct Overrides {
 impl Overrides {
     /// Where to connect for `host:port`: the rewritten host and port when a rule matches.
     pub fn apply(&self, host: &Host, port: u16) -> (Host, u16) {
-        match self.rules.iter().find(|rule| rule.matches(host, port)) {
-            Some(rule) => (
+        self.apply_all(host, port)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| (host.clone(), port))
+    }
+
+    /// Every place `host:port` may be reached: the first matching rule's, or, when it is a
+    /// `--resolve` rule, the addresses of every `--resolve` rule for it (one name, several
+    /// addresses); `host:port` itself when none matches.
+    pub fn apply_all(&self, host: &Host, port: u16) -> Vec<(Host, u16)> {
+        let mut matching = self.rules.iter().filter(|rule| rule.matches(host, port));
+        let Some(first) = matching.next() else {
+            return vec![(host.clone(), port)];
+        };
+        let place = |rule: &ConnectTo| {
+            (
                 rule.to_host.clone().unwrap_or_else(|| host.clone()),
                 rule.to_port.unwrap_or(port),
-            ),
-            None => (host.clone(), port),
+            )
+        };
+        let mut places = vec![place(first)];
+        if first.resolve {
+            for rule in matching.filter(|rule| rule.resolve) {
+                let next = place(rule);
+                if !places.contains(&next) {
+                    places.push(next);
+                }
+            }
+        }
+        places
+    }
+
+    /// These overrides with `first` tried before them.
+    pub fn with_first(&self, first: &[ConnectTo]) -> Overrides {
+        Overrides {
+            rules: first.iter().chain(&self.rules).cloned().collect(),
         }
     }
+}
+
+/// Targets from a list (`-i FILE`, or `-i -` for standard input) named `origin`: one per line,
+/// blank lines and `#` comments skipped; after the target, its own `--sni NAME`,
+/// `--connect-to HOST:PORT:ADDR:PORT` and `--resolve HOST:PORT:ADDR` (also `--flag=value`).
+pub fn parse_list(origin: &str, text: &str) -> Result<Vec<Target>, TargetError> {
+    let mut targets = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let content = match raw
+            .find(" #")
+            .or_else(|| raw.trim_start().starts_with('#').then_some(0))
+        {
+            Some(at) => &raw[..at],
+            None => raw,
+        };
+        let mut words = content.split_whitespace();
+        let Some(first) = words.next() else {
+            continue;
+        };
+        let at_line = |source: TargetError| TargetError::Line {
+            origin: origin.to_string(),
+            line,
+            source: Box::new(source),
+        };
+        let syntax = |reason: String| TargetError::LineSyntax {
+            origin: origin.to_string(),
+            line,
+            reason,
+        };
+        let mut target = Target::parse(first).map_err(at_line)?;
+        while let Some(word) = words.next() {
+            let (flag, inline) = match word.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+                _ => (word, None),
+            };
+            let mut value = || -> Result<String, TargetError> {
+                match &inline {
+                    Some(value) => Ok(value.clone()),
+                    None => words
+                        .next()
+                        .map(str::to_string)
+                        .ok_or_else(|| syntax(format!("{flag} needs a value"))),
+                }
+            };
+            match flag {
+                "--sni" => {
+                    let name = value()?;
+                    if rustls::pki_types::DnsName::try_from(name.as_str()).is_err() {
+                        return Err(syntax(format!("--sni '{name}' is not a valid DNS name")));
+                    }
+                    target.sni = Some(name);
+                }
+                "--connect-to" => target
+                    .connect_to
+                    .push(ConnectTo::parse(&value()?).map_err(at_line)?),
+                "--resolve" => target
+                    .connect_to
+                    .push(ConnectTo::parse_resolve(&value()?).map_err(at_line)?),
+                other => {
+                    return Err(syntax(format!(
+                        "unexpected '{other}' after the target (a line holds one target, then --sni, --connect-to or --resolve)"
+                    )))
+                }
+            }
+        }
+        targets.push(target);
+    }
+    Ok(targets)
 }
 
 #[cfg(test)]

@@ -295,6 +295,7 @@ fn overrides_for(sites: &[Running]) -> Overrides {
                 port: Some(port),
                 to_host: Some(Host::Ip(local.ip())),
                 to_port: Some(local.port()),
+                resolve: false,
             });
         }
     }

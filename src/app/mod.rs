@@ -30,6 +30,8 @@ pub enum ExitCode {
     Usage = 2,
     /// A target was unreachable or could not be scanned, or the report could not be written.
     Unreachable = 3,
+    /// Interrupted (Ctrl-C): what was finished is written, the rest is counted.
+    Interrupted = 130,
 }
 
 impl ExitCode {

@@ -1,7 +1,9 @@
 //! `tlscheck TARGET...`: scan, judge each record as it arrives, render and write it; with
 //! `--baseline`, then the drift from the baseline report.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::progress::LiveProgress;
@@ -17,7 +19,7 @@ use crate::report::json::{encode, JsonRenderer};
 use crate::report::suggest::SuggestRenderer;
 use crate::report::wire::drift::DriftDocument;
 use crate::report::{self, Format, Record, RenderOptions, Renderer, SummaryRow};
-use crate::scan::{scan_all, ScanSettings};
+use crate::scan::{scan_all_until, ScanSettings};
 use crate::target::Target;
 
 /// How `--baseline` names the current scan in the drift.
@@ -50,6 +52,12 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
         out,
     )
     .await?;
+    if sink.interrupted {
+        let not_scanned = sink.not_scanned;
+        sink.finish(out)?;
+        eprintln!("tlscheck: interrupted: {not_scanned} target(s) not scanned");
+        return Ok(ExitCode::Interrupted);
+    }
     let Some(baseline) = baseline else {
         let run = sink.finish(out)?;
         return Ok(ExitCode::of(&run));
@@ -87,6 +95,17 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
             out.write(b"\n")?;
             out.write(&markdown(&drift))?;
         }
+        // One more line, after the summary line.
+        Format::Jsonl => {
+            let mut line = serde_json::to_vec(&serde_json::json!({
+                "type": "drift",
+                "schema_version": crate::report::wire::SCHEMA_VERSION,
+                "drift": DriftDocument::from_drift(&drift),
+            }))
+            .map_err(report::RenderError::from)?;
+            line.push(b'\n');
+            out.write(&line)?;
+        }
         // Their documents have no place for it: the drift goes to standard error.
         Format::Junit | Format::Sarif => {
             let mut errors = Writer::new(std::io::stderr());
@@ -116,20 +135,78 @@ pub async fn scan_into<W: Write>(
     let connector = Arc::new(Connector::new(settings.max_connections, settings.timeout));
     let live = LiveProgress::start(targets.len(), connector.connections());
     let offset = sink.reserve(targets.len());
-    let mut records = scan_all(targets, Arc::new(settings), connector);
-    while let Some((index, facts)) = records.recv().await {
-        let assessment = policy::assess(&facts, policy);
-        if let Some(live) = &live {
-            live.target_done();
-            live.clear();
+    // Duplicate lines are scanned once and reported for each, under the text of each.
+    let mut unique: Vec<Target> = Vec::new();
+    let mut lines: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (position, target) in targets.into_iter().enumerate() {
+        let input = target.input.clone();
+        match seen.get(&target.scan_key()) {
+            Some(&index) => lines[index].push((position, input)),
+            None => {
+                seen.insert(target.scan_key(), unique.len());
+                lines.push(vec![(position, input)]);
+                unique.push(target);
+            }
         }
-        sink.accept(offset + index, Record { facts, assessment }, out)?;
+    }
+    drop(seen);
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut records = scan_all_until(unique, Arc::new(settings), connector, stop.clone());
+    // Ctrl-C: no new target starts; what is in flight gets a second to finish, then the run
+    // ends with every finished target written whole.
+    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut deadline: Option<tokio::time::Instant> = None;
+    let mut remaining = lines.iter().map(Vec::len).sum::<usize>();
+    loop {
+        let next = match deadline {
+            None => tokio::select! {
+                next = records.recv() => next,
+                _ = &mut interrupt => {
+                    stop.store(true, Ordering::SeqCst);
+                    deadline = Some(tokio::time::Instant::now() + INTERRUPT_GRACE);
+                    continue;
+                }
+            },
+            // Past the grace period, what is still in flight is abandoned.
+            Some(deadline) => tokio::time::timeout_at(deadline, records.recv())
+                .await
+                .unwrap_or_default(),
+        };
+        let Some((index, facts)) = next else {
+            break;
+        };
+        let assessment = policy::assess(&facts, policy);
+        let Some(lines) = lines.get_mut(index).map(std::mem::take) else {
+            continue;
+        };
+        for (position, input) in lines {
+            let mut record = Record {
+                facts: facts.clone(),
+                assessment: assessment.clone(),
+            };
+            record.facts.target.input = input;
+            if let Some(live) = &live {
+                live.target_done();
+                live.clear();
+            }
+            remaining -= 1;
+            sink.accept(offset + position, record, out)?;
+        }
     }
     if let Some(live) = &live {
         live.clear();
     }
+    let interrupted = deadline.is_some();
+    if interrupted {
+        sink.not_scanned += remaining;
+        sink.interrupted = true;
+    }
     Ok(())
 }
+
+/// How long work in flight may take to finish after Ctrl-C.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Where judged records go: written at once by a per-record renderer, kept for the end by a
 /// whole-run one. Records keep their input position.
@@ -140,6 +217,10 @@ pub struct Sink {
     run: RunVerdict,
     /// Keep every record, whatever the renderer (for `--baseline`).
     keep_records: bool,
+    /// Targets an interrupted run did not scan.
+    pub not_scanned: usize,
+    /// The run was interrupted (Ctrl-C).
+    pub interrupted: bool,
 }
 
 impl Sink {
@@ -155,6 +236,8 @@ impl Sink {
             summary: Vec::new(),
             run: RunVerdict::default(),
             keep_records: false,
+            not_scanned: 0,
+            interrupted: false,
         }
     }
 
@@ -205,10 +288,10 @@ impl Sink {
         match &self.renderer {
             Renderer::PerRecord(renderer) => {
                 let summary: Vec<SummaryRow> = self.summary.into_iter().flatten().collect();
-                out.write(&renderer.finish(&summary)?)?;
+                out.write(&renderer.finish_run(&summary, self.not_scanned)?)?;
             }
             Renderer::WholeRun(renderer) => {
-                out.write(&renderer.render(&records)?)?;
+                out.write(&renderer.render_run(&records, self.not_scanned)?)?;
             }
         }
         Ok((self.run, records))

@@ -149,8 +149,13 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Hosts to scan: host, host:port, https://host[:port]/path, http://host[:port], IPv4, [IPv6]:port
-    #[arg(value_name = "TARGET", required = true)]
+    #[arg(value_name = "TARGET", required_unless_present = "input")]
     pub targets: Vec<String>,
+
+    /// Read targets from FILE too (`-` for standard input): one per line, `#` comments, each
+    /// optionally followed by its own --sni, --connect-to or --resolve
+    #[arg(short = 'i', long = "input", value_name = "FILE")]
+    pub input: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -254,6 +259,8 @@ pub enum Format {
     Sarif,
     /// Markdown for a pull-request comment: verdict first, failing findings only
     Markdown,
+    /// JSON Lines: one line per target as it is scanned, then a summary line
+    Jsonl,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -52,6 +52,8 @@ pub enum ConfigError {
     PolicyFile(#[from] crate::policy::PolicyFileError),
     #[error("demo: {0}")]
     Demo(String),
+    #[error("no targets: '{0}' lists none (give TARGET arguments or lines in the list)")]
+    NoTargets(String),
 }
 
 /// Everything a scan run needs, checked.
@@ -105,13 +107,45 @@ fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
     }
 }
 
+/// The targets listed in `path` (`-` for standard input).
+fn read_target_list(path: &std::path::Path) -> Result<Vec<Target>, ConfigError> {
+    use std::io::Read;
+    let origin = if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+    };
+    read.map_err(|error| TargetError::Read {
+        origin: origin.clone(),
+        reason: error.to_string(),
+    })?;
+    Ok(crate::target::parse_list(&origin, &text)?)
+}
+
 /// Turn the scan flags into targets, scan settings and a policy, checking each.
 pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
-    let targets = args
+    let mut targets = args
         .targets
         .iter()
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(path) = &args.input {
+        targets.extend(read_target_list(path)?);
+    }
+    if targets.is_empty() {
+        return Err(ConfigError::NoTargets(
+            args.input
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        ));
+    }
     let timeout = seconds("--timeout", args.timeout)?;
     let target_timeout = seconds("--target-timeout", args.target_timeout)?;
     if args.crit_days > args.warn_days {
@@ -215,6 +249,7 @@ pub fn format(output: &OutputArgs) -> Format {
         FormatArg::Junit => Format::Junit,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Jsonl => Format::Jsonl,
     }
 }
 

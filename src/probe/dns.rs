@@ -15,14 +15,22 @@ pub async fn resolve(
     port: u16,
     clock: &StepClock,
 ) -> Result<Vec<SocketAddr>, ProbeError> {
-    let (host, port) = overrides.apply(host, port);
-    let name = match host {
-        Host::Ip(ip) => return Ok(vec![SocketAddr::new(ip, port)]),
-        Host::Name(name) => name,
-    };
+    let mut addresses = Vec::new();
+    for (host, port) in overrides.apply_all(host, port) {
+        match host {
+            Host::Ip(ip) => addresses.push(SocketAddr::new(ip, port)),
+            Host::Name(name) => addresses.extend(lookup(&name, port, clock).await?),
+        }
+    }
+    addresses.dedup();
+    Ok(addresses)
+}
+
+/// The system resolver's addresses for `name:port`, IPv4 first.
+async fn lookup(name: &str, port: u16, clock: &StepClock) -> Result<Vec<SocketAddr>, ProbeError> {
     clock
         .run(Step::Resolve, async {
-            let found = tokio::net::lookup_host((name.as_str(), port))
+            let found = tokio::net::lookup_host((name, port))
                 .await
                 .map_err(|error| {
                     ProbeError::new(ErrorKind::Resolve, Step::Resolve, error.to_string())

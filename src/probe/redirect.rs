@@ -37,7 +37,9 @@ impl Probe for RedirectProbe {
             }
             let start = start_url(input.target, settings);
             Measured::Redirect(
-                match follow_redirects(&start, &settings.overrides, input.session).await {
+                match follow_redirects(&start, &settings.overrides_for(input.target), input.session)
+                    .await
+                {
                     Ok(facts) => Outcome::Ok(facts),
                     Err(error) => Outcome::Failed(error),
                 },

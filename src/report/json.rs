@@ -26,6 +26,7 @@ impl JsonRenderer {
             policy: self.options.policy.clone(),
             reports: records.iter().map(Report::from_record).collect(),
             drift: None,
+            not_scanned: 0,
         }
     }
 }
@@ -40,6 +41,12 @@ pub fn encode<T: serde::Serialize>(document: &T) -> Result<Vec<u8>, RenderError>
 impl RunRenderer for JsonRenderer {
     fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError> {
         encode(&self.document(records))
+    }
+
+    fn render_run(&self, records: &[Record], not_scanned: usize) -> Result<Vec<u8>, RenderError> {
+        let mut document = self.document(records);
+        document.not_scanned = not_scanned;
+        encode(&document)
     }
 }
 

@@ -3,7 +3,7 @@
 //! points at it). Two kinds:
 //!
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
-//!   closing part (table, `--suggest`'s fragments; JSONL, Nagios and Prometheus come next);
+//!   closing part (table, JSON Lines, `--suggest`'s fragments);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
 //!   SARIF, Markdown).
 //!
@@ -11,6 +11,7 @@
 
 pub mod drift;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
@@ -38,6 +39,7 @@ pub enum Format {
     Junit,
     Sarif,
     Markdown,
+    Jsonl,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -116,11 +118,25 @@ pub trait RecordRenderer {
     fn record(&self, record: &Record) -> Result<Vec<u8>, RenderError>;
     /// The bytes after the last record, given the summary of every record in input order.
     fn finish(&self, summary: &[SummaryRow]) -> Result<Vec<u8>, RenderError>;
+    /// [`RecordRenderer::finish`] for a run interrupted with `not_scanned` targets left.
+    fn finish_run(
+        &self,
+        summary: &[SummaryRow],
+        not_scanned: usize,
+    ) -> Result<Vec<u8>, RenderError> {
+        let _ = not_scanned;
+        self.finish(summary)
+    }
 }
 
 /// Renders the whole run at once.
 pub trait RunRenderer {
     fn render(&self, records: &[Record]) -> Result<Vec<u8>, RenderError>;
+    /// [`RunRenderer::render`] for a run interrupted with `not_scanned` targets left.
+    fn render_run(&self, records: &[Record], not_scanned: usize) -> Result<Vec<u8>, RenderError> {
+        let _ = not_scanned;
+        self.render(records)
+    }
 }
 
 pub enum Renderer {
@@ -136,5 +152,6 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
         Format::Junit => Renderer::WholeRun(Box::new(junit::JunitRenderer::new(options))),
         Format::Sarif => Renderer::WholeRun(Box::new(sarif::SarifRenderer::new(options))),
         Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
+        Format::Jsonl => Renderer::PerRecord(Box::new(jsonl::JsonlRenderer::new(options))),
     }
 }

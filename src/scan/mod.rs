@@ -4,6 +4,7 @@
 //! panicking probe becomes data in it, never a lost record.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -85,6 +86,11 @@ pub struct ScanSettings {
 }
 
 impl ScanSettings {
+    /// The address overrides for `target`: its own (from a target list) before the global ones.
+    pub fn overrides_for(&self, target: &Target) -> Overrides {
+        self.overrides.with_first(&target.connect_to)
+    }
+
     pub fn new(
         options: ScanOptions,
         trust: TrustStore,
@@ -124,42 +130,66 @@ pub fn scan_all(
     settings: Arc<ScanSettings>,
     connector: Arc<Connector>,
 ) -> mpsc::UnboundedReceiver<(usize, HostFacts)> {
+    scan_all_until(
+        targets,
+        settings,
+        connector,
+        Arc::new(AtomicBool::new(false)),
+    )
+}
+
+/// [`scan_all`], starting no new target once `stop` is set (an interrupted run). A target is
+/// started only when a slot is free, so at most `settings.concurrency` scans exist at once
+/// however long the list.
+pub fn scan_all_until(
+    targets: Vec<Target>,
+    settings: Arc<ScanSettings>,
+    connector: Arc<Connector>,
+    stop: Arc<AtomicBool>,
+) -> mpsc::UnboundedReceiver<(usize, HostFacts)> {
     let (sender, receiver) = mpsc::unbounded_channel();
     let limit = Arc::new(Semaphore::new(settings.concurrency));
     let probes: Arc<Vec<Box<dyn Probe>>> = Arc::new(registry());
-    for (index, target) in targets.into_iter().enumerate() {
-        let settings = settings.clone();
-        let connector = connector.clone();
-        let limit = limit.clone();
-        let probes = probes.clone();
-        let sender = sender.clone();
-        tokio::spawn(async move {
-            let _slot = limit.acquire_owned().await;
-            let input = target.input.clone();
-            let budget = settings.target_timeout;
-            // The task runs the scan in a task of its own so that a panic in a probe (a bug)
-            // still yields a record for the target.
-            let scan =
-                tokio::spawn(
-                    async move { scan_target(&target, &settings, &connector, &probes).await },
-                );
-            // Every step is bounded by the budget; this only catches a step that is not.
-            let facts = match tokio::time::timeout(budget + Duration::from_secs(5), scan).await {
-                Ok(Ok(facts)) => facts,
-                Ok(Err(error)) => failed_record(
-                    &input,
-                    budget,
-                    ProbeError::new(ErrorKind::Internal, Step::Connect, error.to_string()),
-                ),
-                Err(_) => failed_record(
-                    &input,
-                    budget,
-                    ProbeError::new(ErrorKind::Budget, Step::Connect, ""),
-                ),
+    tokio::spawn(async move {
+        for (index, target) in targets.into_iter().enumerate() {
+            let Ok(slot) = limit.clone().acquire_owned().await else {
+                return;
             };
-            let _ = sender.send((index, facts));
-        });
-    }
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let settings = settings.clone();
+            let connector = connector.clone();
+            let probes = probes.clone();
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let _slot = slot;
+                let input = target.input.clone();
+                let budget = settings.target_timeout;
+                // The scan runs in a task of its own so that a panic in a probe (a bug) still
+                // yields a record for the target.
+                let scan = tokio::spawn(async move {
+                    scan_target(&target, &settings, &connector, &probes).await
+                });
+                // Every step is bounded by the budget; this only catches a step that is not.
+                let facts = match tokio::time::timeout(budget + Duration::from_secs(5), scan).await
+                {
+                    Ok(Ok(facts)) => facts,
+                    Ok(Err(error)) => failed_record(
+                        &input,
+                        budget,
+                        ProbeError::new(ErrorKind::Internal, Step::Connect, error.to_string()),
+                    ),
+                    Err(_) => failed_record(
+                        &input,
+                        budget,
+                        ProbeError::new(ErrorKind::Budget, Step::Connect, ""),
+                    ),
+                };
+                let _ = sender.send((index, facts));
+            });
+        }
+    });
     receiver
 }
 
@@ -280,9 +310,10 @@ pub async fn scan_target(
 ) -> HostFacts {
     let started = Instant::now();
     let now = unix_seconds(SystemTime::now());
-    let sni = settings
+    let sni = target
         .sni
         .clone()
+        .or_else(|| settings.sni.clone())
         .or_else(|| target.server_name().map(str::to_string));
     let http_url = (!settings.skip_http)
         .then(|| crate::probe::redirect::start_url(target, settings).to_string());
@@ -301,7 +332,7 @@ pub async fn scan_target(
     let mut chain = None;
 
     let addresses = match resolve(
-        &settings.overrides,
+        &settings.overrides_for(target),
         &target.host,
         target.port,
         &scan.session.step(),

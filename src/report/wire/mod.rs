@@ -41,6 +41,13 @@ pub struct Document {
     /// With `--baseline`: what changed since the baseline report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<drift::DriftDocument>,
+    /// Targets an interrupted run (Ctrl-C) did not scan; absent when every target was.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_scanned: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -1,0 +1,326 @@
+//! Many targets: lists from a file or standard input (comments, per-line overrides, duplicates
+//! scanned once and reported per line), JSON Lines streamed as targets finish, repeated
+//! `--resolve` for one name, and Ctrl-C (exit 130, every finished target written whole, the
+//! rest counted).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+fn openssl_good() -> ServerGuard {
+    OpensslServer::new("good-fullchain.pem", "good.key").start()
+}
+
+/// The `jsonl_line` definition of the report schema, ready to validate lines.
+fn line_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("src/report/wire/report.schema.json"),
+        )
+        .expect("schema"),
+    )
+    .expect("schema JSON");
+    let mut line = schema.clone();
+    line.as_object_mut()
+        .expect("object")
+        .retain(|key, _| key.starts_with('$'));
+    line["$ref"] = "#/$defs/jsonl_line".into();
+    jsonschema::validator_for(&line).expect("the line schema compiles")
+}
+
+fn lines_of(stdout: &str) -> Vec<Value> {
+    let validator = line_validator();
+    stdout
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("not a JSON line ({error}): {line}"));
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| format!("{e} at {}", e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{}\n{line}", errors.join("\n"));
+            value
+        })
+        .collect()
+}
+
+#[test]
+fn a_target_list_has_comments_per_line_overrides_and_duplicates_scanned_once() {
+    let server = openssl_good();
+    let counter = ConnectionCounter::new();
+    let proxy = TcpProxy::counting(server.addr, &counter);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let list = dir.path().join("targets.txt");
+    let rule = format!("good.test:443:127.0.0.1:{}", proxy.port());
+    std::fs::write(
+        &list,
+        format!(
+            "# the fleet\n\
+             good.test --connect-to {rule}   # first\n\
+             \n\
+             https://good.test/ --connect-to={rule}\n\
+             www.good.test --sni good.test --connect-to www.good.test:443:127.0.0.1:{}\n",
+            proxy.port()
+        ),
+    )
+    .expect("write list");
+    let args = |list: &str| {
+        vec![
+            "-i".to_string(),
+            list.to_string(),
+            "--ca-file".into(),
+            cert("root.pem"),
+            "--quick".into(),
+            "--no-http".into(),
+            "--format".into(),
+            "jsonl".into(),
+        ]
+    };
+    let output = tlscheck(args(list.to_str().expect("path")));
+    assert_eq!(output.code, 0, "{output}");
+    let lines = lines_of(&output.stdout);
+    assert_eq!(lines.len(), 4, "three reports and the summary\n{output}");
+    let mut inputs: Vec<&str> = lines[..3]
+        .iter()
+        .map(|line| str_at(line, "/report/target/input"))
+        .collect();
+    inputs.sort_unstable();
+    assert_eq!(inputs, ["good.test", "https://good.test/", "www.good.test"]);
+    for line in &lines[..3] {
+        assert_at(line, "/report/tls/status", "ok");
+        assert_at(line, "/report/target/sni", "good.test");
+    }
+    let summary = &lines[3];
+    assert_at(summary, "/type", "summary");
+    assert_at(summary, "/targets", 3);
+    assert_at(summary, "/not_scanned", 0);
+    // good.test and https://good.test/ are one scan: two scans' worth of connections.
+    let two_scans = counter.connections_seen();
+    let single = tlscheck([
+        "good.test",
+        "--connect-to",
+        &rule,
+        "--ca-file",
+        &cert("root.pem"),
+        "--quick",
+        "--no-http",
+    ]);
+    assert_eq!(single.code, 0, "{single}");
+    let one_scan = counter.connections_seen() - two_scans;
+    assert!(one_scan > 0);
+    assert_eq!(two_scans, 2 * one_scan, "duplicates were scanned again");
+
+    // The same list on standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlscheck"))
+        .args(args("-"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tlscheck");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&std::fs::read(&list).expect("list"))
+        .expect("write stdin");
+    let piped = child.wait_with_output().expect("tlscheck");
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(lines_of(&String::from_utf8_lossy(&piped.stdout)).len(), 4);
+}
+
+#[test]
+fn a_bad_line_is_a_usage_error_that_names_the_line() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let list = dir.path().join("targets.txt");
+    for (text, expected) in [
+        (
+            "good.test\nhttps://\n",
+            "tlscheck: error: {}:2: invalid target 'https://': the host is empty\n",
+        ),
+        (
+            "good.test --sni\n",
+            "tlscheck: error: {}:1: --sni needs a value\n",
+        ),
+        (
+            "good.test --port 8443\n",
+            "tlscheck: error: {}:1: unexpected '--port' after the target (a line holds one target, then --sni, --connect-to or --resolve)\n",
+        ),
+        (
+            "good.test --connect-to good.test:443\n",
+            "tlscheck: error: {}:1: invalid --connect-to 'good.test:443': found 2 fields, not 4 (expected HOST:PORT:ADDR:PORT)\n",
+        ),
+        (
+            "# only a comment\n\n",
+            "tlscheck: error: no targets: '{}' lists none (give TARGET arguments or lines in the list)\n",
+        ),
+    ] {
+        std::fs::write(&list, text).expect("write list");
+        let output = tlscheck(["-i", list.to_str().expect("path")]);
+        assert_eq!(output.code, 2, "{output}");
+        assert_eq!(
+            output.stderr,
+            expected.replace("{}", &list.display().to_string()),
+            "{text}"
+        );
+        assert_eq!(output.stdout, "");
+    }
+    let missing = tlscheck(["-i", "/nonexistent/targets.txt"]);
+    assert_eq!(missing.code, 2, "{missing}");
+    assert!(missing
+        .stderr
+        .starts_with("tlscheck: error: cannot read the target list '/nonexistent/targets.txt': "));
+}
+
+#[test]
+fn json_lines_stream_each_target_as_it_finishes() {
+    let server = openssl_good();
+    let slow = TcpProxy::delaying_replies(server.addr, Duration::from_millis(2500));
+    let rule = |name: &str, port: u16| format!("{name}:443:127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlscheck"))
+        .args([
+            "slow.test",
+            "good.test",
+            "--connect-to",
+            &rule("slow.test", slow.port()),
+            "--connect-to",
+            &rule("good.test", server.port()),
+            "--sni",
+            "good.test",
+            "--ca-file",
+            &cert("root.pem"),
+            "--quick",
+            "--no-http",
+            "--timeout",
+            "8",
+            "--format",
+            "jsonl",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tlscheck");
+    let started = Instant::now();
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    let first_at = started.elapsed();
+    let first: Value = serde_json::from_str(&first).expect("JSON line");
+    // The fast target's line arrives while the slow one is still being scanned.
+    assert_at(&first, "/report/target/input", "good.test");
+    assert!(
+        first_at < Duration::from_millis(2000),
+        "the first line took {first_at:?}"
+    );
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).expect("the rest");
+    let status = child.wait().expect("tlscheck");
+    assert_eq!(status.code(), Some(0));
+    let rest = lines_of(&rest);
+    assert_eq!(rest.len(), 2);
+    assert_at(&rest[0], "/report/target/input", "slow.test");
+    assert_at(&rest[1], "/type", "summary");
+    assert_at(&rest[1], "/targets", 2);
+}
+
+#[test]
+fn repeated_resolve_rules_give_one_name_several_addresses() {
+    let output = tlscheck([
+        "multi.test",
+        "--resolve",
+        "multi.test:443:127.0.0.1",
+        "--resolve",
+        "multi.test:443:127.0.0.2",
+        "--resolve",
+        "other.test:443:127.0.0.3",
+        "--quick",
+        "--no-http",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let document: Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let addresses = array_at(&document, "/reports/0/target/addresses");
+    assert_eq!(
+        addresses,
+        &vec![Value::from("127.0.0.1"), Value::from("127.0.0.2")],
+        "{output}"
+    );
+}
+
+#[test]
+fn ctrl_c_writes_what_finished_counts_the_rest_and_exits_130() {
+    let server = openssl_good();
+    let slow = TcpProxy::delaying_replies(server.addr, Duration::from_millis(1500));
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let list = dir.path().join("targets.txt");
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!(
+            "t{i}.test --sni good.test --connect-to t{i}.test:443:127.0.0.1:{}\n",
+            slow.port()
+        ));
+    }
+    std::fs::write(&list, text).expect("write list");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlscheck"))
+        .args([
+            "-i",
+            list.to_str().expect("path"),
+            "--ca-file",
+            &cert("root.pem"),
+            "--quick",
+            "--no-http",
+            "--concurrency",
+            "4",
+            "--timeout",
+            "8",
+            "--format",
+            "jsonl",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tlscheck");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    // SIGINT, by the PID we started.
+    let signalled = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).expect("the rest");
+    let output = child.wait_with_output().expect("tlscheck");
+    let took = signalled.elapsed();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(
+        took < Duration::from_millis(2500),
+        "took {took:?} after Ctrl-C"
+    );
+    let lines = lines_of(&format!("{first}{rest}"));
+    let (summary, reports) = lines.split_last().expect("lines");
+    assert_at(summary, "/type", "summary");
+    assert_at(summary, "/targets", 40);
+    let not_scanned = summary["not_scanned"].as_u64().expect("count") as usize;
+    assert!(not_scanned > 0, "{summary}");
+    assert_eq!(reports.len() + not_scanned, 40, "{summary}");
+    assert!(!reports.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "tlscheck: interrupted: {not_scanned} target(s) not scanned"
+        )),
+        "{stderr}"
+    );
+}
