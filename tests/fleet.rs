@@ -324,3 +324,57 @@ fn ctrl_c_writes_what_finished_counts_the_rest_and_exits_130() {
         "{stderr}"
     );
 }
+
+#[test]
+fn running_short_of_file_descriptors_makes_work_wait_and_never_fails_a_target() {
+    let nginx = NginxServer::well_configured().start();
+    let mut args: Vec<String> = (0..40).map(|i| format!("n{i}.test")).collect();
+    for i in 0..40 {
+        args.extend(connect_to(&format!("n{i}.test"), 443, nginx.https_port));
+        args.extend(connect_to(&format!("n{i}.test"), 80, nginx.http_port));
+    }
+    args.extend(
+        [
+            "--sni",
+            "good.test",
+            "--ca-file",
+            &cert("root.pem"),
+            "--concurrency",
+            "40",
+            "--max-connections",
+            "40",
+            "--format",
+            "jsonl",
+        ]
+        .map(String::from),
+    );
+    // 30 descriptors for the whole process: far fewer than 40 targets' connections at once.
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 30 && exec '{}' {}",
+            env!("CARGO_BIN_EXE_tlscheck"),
+            quoted.join(" ")
+        ))
+        .output()
+        .expect("run tlscheck under ulimit");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines = lines_of(&stdout);
+    assert_eq!(
+        lines.len(),
+        41,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in &lines[..40] {
+        assert_at(line, "/report/tls/status", "ok");
+        assert_at(line, "/report/enumeration/status", "ok");
+        assert_at(line, "/report/redirect/status", "ok");
+        assert!(
+            !line.to_string().contains("file descriptor"),
+            "a target failed for want of descriptors: {line}"
+        );
+    }
+    assert_at(&lines[40], "/passed", 40);
+}

@@ -5,6 +5,8 @@
 //!   life of the connection, shared by every probe and every target that reaches the address;
 //! - bounds each step by `--timeout` and by what is left of the target's time budget
 //!   (`--target-timeout`), telling the two apart when one runs out;
+//! - takes a permit from the process's file-descriptor budget (the soft `RLIMIT_NOFILE` less a
+//!   reserve), so a long target list running short of descriptors waits instead of failing;
 //! - counts the connections (one handshake attempt each);
 //! - classifies failures into [`ProbeError`] kinds, and retries a reset once ([`Session::retry_reset`]).
 
@@ -58,12 +60,35 @@ impl HostLimits {
     }
 }
 
+/// Descriptors kept back from the connection budget for everything else the process opens
+/// (standard streams, files, the runtime's own, a server's listener).
+const DESCRIPTOR_RESERVE: usize = 32;
+
+/// How many sockets the process may hold at once: its soft open-file limit (Linux's
+/// `/proc/self/limits`) less [`DESCRIPTOR_RESERVE`]; 1024 less the reserve when unknown.
+pub fn descriptor_budget() -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            limits
+                .lines()
+                .find(|line| line.starts_with("Max open files"))
+                .and_then(|line| line.split_whitespace().nth(3).map(str::to_string))
+        })
+        .and_then(|soft| soft.parse::<usize>().ok())
+        .unwrap_or(1024);
+    soft.saturating_sub(DESCRIPTOR_RESERVE)
+        .clamp(4, Semaphore::MAX_PERMITS)
+}
+
 /// The gate shared by a whole run.
 #[derive(Debug)]
 pub struct Connector {
     limits: HostLimits,
     step_timeout: Duration,
     connections: Arc<AtomicU32>,
+    /// Sockets open at once in the whole process.
+    descriptors: Arc<Semaphore>,
 }
 
 impl Connector {
@@ -72,6 +97,7 @@ impl Connector {
             limits: HostLimits::new(max_per_host),
             step_timeout,
             connections: Arc::new(AtomicU32::new(0)),
+            descriptors: Arc::new(Semaphore::new(descriptor_budget())),
         }
     }
 
@@ -201,21 +227,56 @@ impl Session {
             }
             Ok(Ok(permit)) => permit,
         };
+        // A descriptor of the process's budget: waiting for one is ours too.
+        let descriptor = match tokio::time::timeout_at(
+            self.deadline,
+            self.connector.descriptors.clone().acquire_owned(),
+        )
+        .await
+        {
+            Err(_) => return Err(ProbeError::new(ErrorKind::Budget, Step::Connect, "")),
+            Ok(Err(_)) => {
+                return Err(ProbeError::new(
+                    ErrorKind::Internal,
+                    Step::Connect,
+                    "descriptor budget closed",
+                ))
+            }
+            Ok(Ok(descriptor)) => descriptor,
+        };
         self.connector.connections.fetch_add(1, Ordering::Relaxed);
-        let clock = self.step();
-        let stream = clock
-            .run(Step::Connect, async {
-                TcpStream::connect(address)
-                    .await
-                    .map_err(|error| io_error(&error, Step::Connect))
-            })
-            .await?;
+        let stream = loop {
+            let clock = self.step();
+            let attempt = clock
+                .run(Step::Connect, async {
+                    TcpStream::connect(address).await.map_err(|error| {
+                        if is_descriptor_shortage(&error) {
+                            ProbeError::new(ErrorKind::Internal, Step::Connect, DESCRIPTOR_SHORTAGE)
+                        } else {
+                            io_error(&error, Step::Connect)
+                        }
+                    })
+                })
+                .await;
+            match attempt {
+                // Something else holds the descriptors for now: wait, within the budget.
+                Err(error) if error.detail == DESCRIPTOR_SHORTAGE => {
+                    if Instant::now() + SHORTAGE_WAIT >= self.deadline {
+                        return Err(ProbeError::new(ErrorKind::Budget, Step::Connect, ""));
+                    }
+                    tokio::time::sleep(SHORTAGE_WAIT).await;
+                }
+                other => break (other?, clock),
+            }
+        };
+        let (stream, clock) = stream;
         // Small request/response exchanges: don't let Nagle delay them.
         let _ = stream.set_nodelay(true);
         Ok((
             Connection {
                 stream,
                 _permit: permit,
+                _descriptor: descriptor,
             },
             clock,
         ))
@@ -254,6 +315,15 @@ pub fn io_error(error: &io::Error, step: Step) -> ProbeError {
 pub struct Connection {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
+    _descriptor: OwnedSemaphorePermit,
+}
+
+const DESCRIPTOR_SHORTAGE: &str = "the process has no file descriptor free";
+const SHORTAGE_WAIT: Duration = Duration::from_millis(25);
+
+/// EMFILE or ENFILE: out of descriptors, for the process or the system.
+fn is_descriptor_shortage(error: &io::Error) -> bool {
+    matches!(error.raw_os_error(), Some(23 | 24))
 }
 
 impl AsyncRead for Connection {
