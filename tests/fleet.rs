@@ -378,3 +378,43 @@ fn running_short_of_file_descriptors_makes_work_wait_and_never_fails_a_target() 
     }
     assert_at(&lines[40], "/passed", 40);
 }
+
+#[test]
+fn progress_shows_on_a_terminal_beside_the_table_only() {
+    let server = openssl_good();
+    let slow = TcpProxy::delaying_replies(server.addr, Duration::from_millis(700));
+    let args = |format: &str| {
+        vec![
+            "a.test".to_string(),
+            "b.test".into(),
+            "--connect-to".into(),
+            format!("a.test:443:127.0.0.1:{}", slow.port()),
+            "--connect-to".into(),
+            format!("b.test:443:127.0.0.1:{}", slow.port()),
+            "--sni".into(),
+            "good.test".into(),
+            "--ca-file".into(),
+            cert("root.pem"),
+            "--quick".into(),
+            "--no-http".into(),
+            "--concurrency".into(),
+            "1".into(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let table = tlscheck_in_terminal(args("table"), Some(100));
+    assert_eq!(table.code, 0, "{table}");
+    assert!(
+        table.stdout.contains("tlscheck: 0/2 targets")
+            || table.stdout.contains("tlscheck: 1/2 targets"),
+        "no progress on the terminal\n{table}"
+    );
+    // Machine formats, and anything not on a terminal, get none.
+    let jsonl = tlscheck_in_terminal(args("jsonl"), Some(100));
+    assert_eq!(jsonl.code, 0, "{jsonl}");
+    assert!(!jsonl.stdout.contains("targets  "), "{jsonl}");
+    let piped = tlscheck(args("table"));
+    assert_eq!(piped.code, 0, "{piped}");
+    assert_eq!(piped.stderr, "", "{piped}");
+}

@@ -12,7 +12,7 @@ use crate::cli::settings::{format, settings};
 use crate::cli::ScanArgs;
 use crate::drift::{self, Scope, Snapshot};
 use crate::output::Writer;
-use crate::policy::{self, Policy, RunVerdict};
+use crate::policy::{self, Policy, RunVerdict, Verdict};
 use crate::probe::connector::Connector;
 use crate::report::drift::{markdown, text, DriftStyle};
 use crate::report::json::{encode, JsonRenderer};
@@ -36,11 +36,15 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
     let format = format(&args.output);
     let mut sink = match settings.suggest {
         // The fragments replace the report; the verdicts, and so the exit code, stay the scan's.
-        Some(suggest) => Sink::with(Renderer::PerRecord(Box::new(SuggestRenderer::new(
-            suggest.server,
-            suggest.profile,
-            suggest.choice,
-        )))),
+        Some(suggest) => {
+            let mut sink = Sink::with(Renderer::PerRecord(Box::new(SuggestRenderer::new(
+                suggest.server,
+                suggest.profile,
+                suggest.choice,
+            ))));
+            sink.progress = true;
+            sink
+        }
         None => Sink::new(format, options.clone()),
     };
     sink.keep_records = baseline.is_some();
@@ -133,7 +137,7 @@ pub async fn scan_into<W: Write>(
     out: &mut Writer<W>,
 ) -> Result<(), AppError> {
     let connector = Arc::new(Connector::new(settings.max_connections, settings.timeout));
-    let live = LiveProgress::start(targets.len(), connector.connections());
+    let live = LiveProgress::start(targets.len(), connector.connections(), sink.progress);
     let offset = sink.reserve(targets.len());
     // Duplicate lines are scanned once and reported for each, under the text of each.
     let mut unique: Vec<Target> = Vec::new();
@@ -186,16 +190,18 @@ pub async fn scan_into<W: Write>(
                 assessment: assessment.clone(),
             };
             record.facts.target.input = input;
-            if let Some(live) = &live {
-                live.target_done();
-                live.clear();
-            }
             remaining -= 1;
-            sink.accept(offset + position, record, out)?;
+            match &live {
+                Some(live) => {
+                    live.target_done(record.assessment.verdict == Verdict::Unreachable);
+                    live.suspend(|| sink.accept(offset + position, record, out))?;
+                }
+                None => sink.accept(offset + position, record, out)?,
+            }
         }
     }
     if let Some(live) = &live {
-        live.clear();
+        live.finish();
     }
     let interrupted = deadline.is_some();
     if interrupted {
@@ -221,11 +227,15 @@ pub struct Sink {
     pub not_scanned: usize,
     /// The run was interrupted (Ctrl-C).
     pub interrupted: bool,
+    /// Show progress on a terminal (output meant for people).
+    pub progress: bool,
 }
 
 impl Sink {
     pub fn new(format: Format, options: RenderOptions) -> Sink {
-        Sink::with(report::renderer(format, options))
+        let mut sink = Sink::with(report::renderer(format, options));
+        sink.progress = format == Format::Table;
+        sink
     }
 
     /// A sink for any renderer (`--suggest`'s).
@@ -238,6 +248,7 @@ impl Sink {
             keep_records: false,
             not_scanned: 0,
             interrupted: false,
+            progress: false,
         }
     }
 
