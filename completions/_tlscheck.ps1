@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once to one server address, by every probe of every target')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets scanned at once')
             [CompletionResult]::new('--no-http', '--no-http', [CompletionResultType]::ParameterName, 'Skip the plain-HTTP redirect check')
+            [CompletionResult]::new('--all-ips', '--all-ips', [CompletionResultType]::ParameterName, 'Scan every address of a name (A and AAAA, or every --resolve), not only the first, and say where they differ (certificate, protocols, suites)')
             [CompletionResult]::new('--quick', '--quick', [CompletionResultType]::ParameterName, 'Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

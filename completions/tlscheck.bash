@@ -77,7 +77,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-i -f -h -V --input --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
+            opts="-i -f -h -V --input --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --all-ips --quick --max-connections --concurrency --help --version demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

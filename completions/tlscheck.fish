@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n i/input= f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= quick max-connections= concurrency= h/help V/version
+    string join \n i/input= f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= all-ips quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -64,6 +64,7 @@ python\t'Python\'s ssl module (an SSLContext) with Flask'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l all-ips -d 'Scan every address of a name (A and AAAA, or every --resolve), not only the first, and say where they differ (certificate, protocols, suites)'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Print version'

@@ -418,3 +418,100 @@ fn progress_shows_on_a_terminal_beside_the_table_only() {
     assert_eq!(piped.code, 0, "{piped}");
     assert_eq!(piped.stderr, "", "{piped}");
 }
+
+#[test]
+fn all_ips_scans_every_address_and_says_where_they_differ() {
+    let good = openssl_good();
+    let other = OpensslServer::new("ec-fullchain.pem", "ec.key").start();
+    let first = TcpProxy::to(good.addr).start();
+    let port = first.port();
+    let second = TcpProxy::to(other.addr)
+        .listen_on(std::net::Ipv4Addr::new(127, 0, 0, 2))
+        .port(port)
+        .start();
+    let same = TcpProxy::to(good.addr)
+        .listen_on(std::net::Ipv4Addr::new(127, 0, 0, 3))
+        .port(port)
+        .start();
+    let scan_addresses = |addresses: &[&str]| {
+        let mut args = vec![
+            format!("multi.test:{port}"),
+            "--all-ips".into(),
+            "--sni".into(),
+            "good.test".into(),
+            "--ca-file".into(),
+            cert("root.pem"),
+            "--quick".into(),
+            "--no-http".into(),
+            "--format".into(),
+            "jsonl".into(),
+        ];
+        for address in addresses {
+            args.extend(["--resolve".into(), format!("multi.test:{port}:{address}")]);
+        }
+        let output = tlscheck(&args);
+        let lines = lines_of(&output.stdout);
+        assert_eq!(lines.len(), addresses.len() + 1, "{output}");
+        lines
+    };
+
+    // 127.0.0.1 and 127.0.0.2 serve different certificates: each says so.
+    let lines = scan_addresses(&["127.0.0.1", "127.0.0.2"]);
+    let mut inputs: Vec<&str> = lines[..2]
+        .iter()
+        .map(|line| str_at(line, "/report/target/input"))
+        .collect();
+    inputs.sort_unstable();
+    assert_eq!(
+        inputs,
+        [
+            format!("multi.test:{port} (127.0.0.1)"),
+            format!("multi.test:{port} (127.0.0.2)")
+        ]
+    );
+    for line in &lines[..2] {
+        let findings = array_at(line, "/report/findings");
+        let differ = findings
+            .iter()
+            .find(|f| f["id"] == "scan.addresses-differ")
+            .unwrap_or_else(|| panic!("no scan.addresses-differ: {line}"));
+        let evidence = str_at(differ, "/evidence");
+        let connected = str_at(line, "/report/target/connected_to");
+        let here = connected
+            .rsplit_once(':')
+            .map(|(ip, _)| ip)
+            .expect("address");
+        assert!(
+            evidence.starts_with(&format!(
+                "multi.test at {here} serves a certificate other than"
+            )),
+            "{evidence}"
+        );
+    }
+    assert!(second.connections_accepted() > 0);
+
+    // 127.0.0.1 and 127.0.0.3 serve the same: no finding.
+    let lines = scan_addresses(&["127.0.0.1", "127.0.0.3"]);
+    for line in &lines[..2] {
+        assert!(
+            !line.to_string().contains("scan.addresses-differ"),
+            "{line}"
+        );
+    }
+    assert!(same.connections_accepted() > 0);
+    // Without --all-ips, only the first address is scanned.
+    let output = tlscheck([
+        format!("multi.test:{port}"),
+        "--resolve".into(),
+        format!("multi.test:{port}:127.0.0.1"),
+        "--resolve".into(),
+        format!("multi.test:{port}:127.0.0.2"),
+        "--sni".into(),
+        "good.test".into(),
+        "--quick".into(),
+        "--no-http".into(),
+        "--format".into(),
+        "jsonl".into(),
+    ]);
+    assert_eq!(lines_of(&output.stdout).len(), 2, "{output}");
+}

@@ -363,6 +363,9 @@ catalogue! {
     ScanInconclusive = "scan.inconclusive", Scan, [Info], Scan,
         "Some facts could not be measured, so what depends on them is unknown",
         "", [];
+    ScanAddressesDiffer = "scan.addresses-differ", Scan, [Medium], Connection,
+        "The addresses of this name do not serve the same certificate, protocols or suites",
+        "", [];
     PolicyTlsVersions = "policy.tls-versions", Policy, [High], Protocol,
         "Protocol versions the policy does not allow are accepted",
         "", ["Mozilla Server Side TLS"];

@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod cipher;
 pub mod client_auth;
 pub mod connection;
+pub mod consistency;
 pub mod describe;
 pub mod http;
 pub mod inconclusive;

@@ -8,9 +8,11 @@ use std::sync::Arc;
 
 use super::progress::LiveProgress;
 use super::{render_options, table_width, AppError, ExitCode};
+use crate::analysis::{consistency, Finding};
 use crate::cli::settings::{format, settings};
 use crate::cli::ScanArgs;
 use crate::drift::{self, Scope, Snapshot};
+use crate::facts::HostFacts;
 use crate::output::Writer;
 use crate::policy::{self, Policy, RunVerdict, Verdict};
 use crate::probe::connector::Connector;
@@ -19,7 +21,7 @@ use crate::report::json::{encode, JsonRenderer};
 use crate::report::suggest::SuggestRenderer;
 use crate::report::wire::drift::DriftDocument;
 use crate::report::{self, Format, Record, RenderOptions, Renderer, SummaryRow};
-use crate::scan::{scan_all_until, ScanSettings};
+use crate::scan::{expand_addresses, scan_all_until, ScanSettings};
 use crate::target::Target;
 
 /// How `--baseline` names the current scan in the drift.
@@ -137,24 +139,40 @@ pub async fn scan_into<W: Write>(
     out: &mut Writer<W>,
 ) -> Result<(), AppError> {
     let connector = Arc::new(Connector::new(settings.max_connections, settings.timeout));
+    // --all-ips: one target per address of each name, grouped by name.
+    let targets: Vec<(Target, Option<usize>)> = if settings.all_ips {
+        expand_addresses(targets, &settings, &connector).await
+    } else {
+        targets.into_iter().map(|target| (target, None)).collect()
+    };
     let live = LiveProgress::start(targets.len(), connector.connections(), sink.progress);
     let offset = sink.reserve(targets.len());
     // Duplicate lines are scanned once and reported for each, under the text of each.
     let mut unique: Vec<Target> = Vec::new();
     let mut lines: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut group_of: Vec<Option<usize>> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (position, target) in targets.into_iter().enumerate() {
+    for (position, (target, group)) in targets.into_iter().enumerate() {
         let input = target.input.clone();
         match seen.get(&target.scan_key()) {
             Some(&index) => lines[index].push((position, input)),
             None => {
                 seen.insert(target.scan_key(), unique.len());
                 lines.push(vec![(position, input)]);
+                group_of.push(group);
                 unique.push(target);
             }
         }
     }
     drop(seen);
+    // The records of a name's addresses wait for each other, to be compared.
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, group) in group_of.iter().enumerate() {
+        if let Some(group) = group {
+            groups.entry(*group).or_default().push(index);
+        }
+    }
+    let mut waiting: HashMap<usize, HostFacts> = HashMap::new();
     let stop = Arc::new(AtomicBool::new(false));
     let mut records = scan_all_until(unique, Arc::new(settings), connector, stop.clone());
     // Ctrl-C: no new target starts; what is in flight gets a second to finish, then the run
@@ -180,23 +198,52 @@ pub async fn scan_into<W: Write>(
         let Some((index, facts)) = next else {
             break;
         };
-        let assessment = policy::assess(&facts, policy);
-        let Some(lines) = lines.get_mut(index).map(std::mem::take) else {
-            continue;
-        };
-        for (position, input) in lines {
-            let mut record = Record {
-                facts: facts.clone(),
-                assessment: assessment.clone(),
-            };
-            record.facts.target.input = input;
-            remaining -= 1;
-            match &live {
-                Some(live) => {
-                    live.target_done(record.assessment.verdict == Verdict::Unreachable);
-                    live.suspend(|| sink.accept(offset + position, record, out))?;
+        // A record of a group is judged once its whole group is in, with how it differs.
+        let ready: Vec<(usize, HostFacts, Vec<Finding>)> =
+            match group_of.get(index).copied().flatten() {
+                None => vec![(index, facts, Vec::new())],
+                Some(group) => {
+                    waiting.insert(index, facts);
+                    let members = groups.get(&group).cloned().unwrap_or_default();
+                    if !members.iter().all(|member| waiting.contains_key(member)) {
+                        continue;
+                    }
+                    let records: Vec<(usize, HostFacts)> = members
+                        .iter()
+                        .filter_map(|member| waiting.remove(member).map(|facts| (*member, facts)))
+                        .collect();
+                    let name = records
+                        .first()
+                        .map(|(_, facts)| facts.target.host.clone())
+                        .unwrap_or_default();
+                    let all: Vec<&HostFacts> = records.iter().map(|(_, facts)| facts).collect();
+                    let differences = consistency::findings(&all, &name);
+                    records
+                        .into_iter()
+                        .zip(differences)
+                        .map(|((member, facts), extra)| (member, facts, extra))
+                        .collect()
                 }
-                None => sink.accept(offset + position, record, out)?,
+            };
+        for (index, facts, extra) in ready {
+            let assessment = policy::assess_with(&facts, policy, extra);
+            let Some(lines) = lines.get_mut(index).map(std::mem::take) else {
+                continue;
+            };
+            for (position, input) in lines {
+                let mut record = Record {
+                    facts: facts.clone(),
+                    assessment: assessment.clone(),
+                };
+                record.facts.target.input = input;
+                remaining -= 1;
+                match &live {
+                    Some(live) => {
+                        live.target_done(record.assessment.verdict == Verdict::Unreachable);
+                        live.suspend(|| sink.accept(offset + position, record, out))?;
+                    }
+                    None => sink.accept(offset + position, record, out)?,
+                }
             }
         }
     }

@@ -234,6 +234,11 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SERVER", conflicts_with_all = ["format", "fix_for"])]
     pub suggest: Option<SuggestFor>,
 
+    /// Scan every address of a name (A and AAAA, or every --resolve), not only the first, and
+    /// say where they differ (certificate, protocols, suites)
+    #[arg(long)]
+    pub all_ips: bool,
+
     /// Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)
     #[arg(long)]
     pub quick: bool,

@@ -191,6 +191,7 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         concurrency: args.concurrency,
         enumerate: !args.quick,
         max_connections: args.max_connections,
+        all_ips: args.all_ips,
     };
     let policy = policy(args)?;
     let suggest = args

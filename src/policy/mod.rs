@@ -130,7 +130,13 @@ impl Assessment {
 
 /// Judge one target's facts: analysis, then the policy's overrides, then the verdict.
 pub fn assess(facts: &HostFacts, policy: &Policy) -> Assessment {
+    assess_with(facts, policy, Vec::new())
+}
+
+/// [`assess`], with findings made across records (`--all-ips` consistency) added first.
+pub fn assess_with(facts: &HostFacts, policy: &Policy, extra: Vec<Finding>) -> Assessment {
     let mut findings = analysis::findings(facts, policy.expiry);
+    findings.extend(extra);
     let name = facts
         .chain
         .as_ref()

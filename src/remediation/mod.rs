@@ -139,6 +139,11 @@ pub fn fix(id: FindingId, name: &str) -> Fix {
         | F::HttpTooManyRedirects => redirect(),
         F::HstsMissing | F::HstsShortMaxAge | F::HstsInvalid => hsts(),
         F::ScanInconclusive => Fix::new("", "", ""),
+        F::ScanAddressesDiffer => Fix::new(
+            "Deploy the same ssl_certificate, ssl_protocols and ssl_ciphers on every server behind the name (one configuration, rolled out everywhere), then scan again with --all-ips",
+            "Deploy the same SSLCertificateFile, SSLProtocol and SSLCipherSuite on every server behind the name, then scan again with --all-ips",
+            "Load the same certificate and SSLContext settings on every server behind the name, then scan again with --all-ips",
+        ),
         F::PolicyTlsVersions => modern_protocols(),
         F::PolicyCipherSuites | F::PolicyDhParamSize => modern_ciphers(),
         F::PolicyGroups | F::PolicyEcdhParamSize => Fix::new(

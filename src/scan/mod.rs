@@ -45,6 +45,8 @@ pub struct ScanOptions {
     pub enumerate: bool,
     /// Connections at once to one server address, across all probes and targets.
     pub max_connections: usize,
+    /// `--all-ips`: scan every address of a name, not only the first.
+    pub all_ips: bool,
 }
 
 /// Seconds allowed for each network step unless `--timeout` says otherwise.
@@ -64,6 +66,7 @@ impl Default for ScanOptions {
             concurrency: 16,
             enumerate: true,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            all_ips: false,
         }
     }
 }
@@ -83,6 +86,7 @@ pub struct ScanSettings {
     pub concurrency: usize,
     pub enumerate: bool,
     pub max_connections: usize,
+    pub all_ips: bool,
 }
 
 impl ScanSettings {
@@ -113,6 +117,7 @@ impl ScanSettings {
             concurrency: options.concurrency.max(1),
             enumerate: options.enumerate,
             max_connections: options.max_connections.max(1),
+            all_ips: options.all_ips,
         })
     }
 
@@ -121,6 +126,51 @@ impl ScanSettings {
         sni.and_then(|name| ServerName::try_from(name.to_string()).ok())
             .unwrap_or_else(|| ServerName::IpAddress(address.ip().into()))
     }
+}
+
+/// With `--all-ips`: each target whose name has several addresses becomes one target per
+/// address (its input followed by the address, the address pinned for its port), with the index
+/// of its group, so the records of one name can be compared. Targets with one address, or none
+/// (their scan reports why), stay as they are, without a group.
+pub async fn expand_addresses(
+    targets: Vec<Target>,
+    settings: &ScanSettings,
+    connector: &Arc<Connector>,
+) -> Vec<(Target, Option<usize>)> {
+    let mut expanded = Vec::new();
+    let mut groups = 0;
+    for target in targets {
+        let session = connector.session(tokio::time::Instant::now() + settings.timeout);
+        let addresses = resolve(
+            &settings.overrides_for(&target),
+            &target.host,
+            target.port,
+            &session.step(),
+        )
+        .await
+        .unwrap_or_default();
+        if addresses.len() < 2 {
+            expanded.push((target, None));
+            continue;
+        }
+        for address in addresses {
+            let mut one = target.clone();
+            one.input = format!("{} ({})", target.input, address.ip());
+            one.connect_to.insert(
+                0,
+                crate::target::ConnectTo {
+                    host: Some(target.host.to_string()),
+                    port: Some(target.port),
+                    to_host: Some(crate::target::Host::Ip(address.ip())),
+                    to_port: Some(address.port()),
+                    resolve: false,
+                },
+            );
+            expanded.push((one, Some(groups)));
+        }
+        groups += 1;
+    }
+    expanded
 }
 
 /// Scan every target, at most `settings.concurrency` at once. Each record is sent with the index

@@ -161,9 +161,16 @@ pub struct TcpProxyBuilder {
     reply_delay: Duration,
     stall_when: Option<StallPredicate>,
     listen_on: Ipv4Addr,
+    port: u16,
 }
 
 impl TcpProxyBuilder {
+    /// Listens on `port` instead of a free one (to serve one port on two loopback addresses).
+    pub fn port(mut self, port: u16) -> TcpProxyBuilder {
+        self.port = port;
+        self
+    }
+
     /// Listens on another loopback address than 127.0.0.1 (any of 127.0.0.0/8), so the proxy
     /// counts as another server for a per-address connection limit.
     pub fn listen_on(mut self, address: Ipv4Addr) -> TcpProxyBuilder {
@@ -214,8 +221,12 @@ impl TcpProxyBuilder {
     /// Binds 127.0.0.1 (or the address given to [`TcpProxyBuilder::listen_on`]) on a free port
     /// and starts accepting.
     pub fn start(self) -> TcpProxy {
-        let listener = TcpListener::bind((self.listen_on, 0))
-            .unwrap_or_else(|error| panic!("bind the proxy to {}:0: {error}", self.listen_on));
+        let listener = TcpListener::bind((self.listen_on, self.port)).unwrap_or_else(|error| {
+            panic!(
+                "bind the proxy to {}:{}: {error}",
+                self.listen_on, self.port
+            )
+        });
         let addr = listener.local_addr().expect("proxy address");
         let shared = Arc::new(ProxyShared {
             backend: self.backend,
@@ -287,6 +298,7 @@ impl TcpProxy {
             reply_delay: Duration::ZERO,
             stall_when: None,
             listen_on: Ipv4Addr::LOCALHOST,
+            port: 0,
         }
     }
 
