@@ -12,6 +12,7 @@ Exit codes:
   1  findings at or above --fail-on, or with --baseline a regression from the baseline
   2  usage or configuration error (a --baseline file that is not a readable report too)
   3  a target was unreachable or could not be scanned
+  130  interrupted (Ctrl-C); finished targets are written, the rest counted
 
 Examples:
   tlscheck www.example.com
