@@ -84,7 +84,7 @@ measure() {
     local out=$1
     shift
     /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$out" 2>"$dir/stderr" || true
-    cat "$dir/time"
+    tail -n 1 "$dir/time"
 }
 tlscheck_list() {
     measure "$dir/out.jsonl" "$bin" -i "$1" --quick --no-http --format jsonl \

@@ -151,13 +151,28 @@ pub async fn scan_into<W: Write>(
     let mut unique: Vec<Target> = Vec::new();
     let mut lines: Vec<Vec<(usize, String)>> = Vec::new();
     let mut group_of: Vec<Option<usize>> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // By the hash of the scan key (a hit is confirmed against the target itself), so a long
+    // list holds no second copy of its keys.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
     for (position, (target, group)) in targets.into_iter().enumerate() {
         let input = target.input.clone();
-        match seen.get(&target.scan_key()) {
-            Some(&index) => lines[index].push((position, input)),
+        let key = target.scan_key();
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            key.hash(&mut hasher);
+            hasher.finish()
+        };
+        let same = seen.get(&hash).and_then(|candidates| {
+            candidates
+                .iter()
+                .copied()
+                .find(|index| unique[*index].scan_key() == key)
+        });
+        match same {
+            Some(index) => lines[index].push((position, input)),
             None => {
-                seen.insert(target.scan_key(), unique.len());
+                seen.entry(hash).or_default().push(unique.len());
                 lines.push(vec![(position, input)]);
                 group_of.push(group);
                 unique.push(target);
@@ -265,8 +280,13 @@ const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 /// whole-run one. Records keep their input position.
 pub struct Sink {
     renderer: Renderer,
-    kept: Vec<Option<Record>>,
-    summary: Vec<Option<SummaryRow>>,
+    /// Records kept for the end, with their input position (only what a renderer needs: a
+    /// streamed run keeps none, so its memory does not grow with the list).
+    kept: Vec<(usize, Record)>,
+    /// Summary rows with their input position, when the renderer wants them.
+    summary: Vec<(usize, SummaryRow)>,
+    /// Positions handed out so far.
+    positions: usize,
     run: RunVerdict,
     /// Keep every record, whatever the renderer (for `--baseline`).
     keep_records: bool,
@@ -291,6 +311,7 @@ impl Sink {
             renderer,
             kept: Vec::new(),
             summary: Vec::new(),
+            positions: 0,
             run: RunVerdict::default(),
             keep_records: false,
             not_scanned: 0,
@@ -301,9 +322,8 @@ impl Sink {
 
     /// Room for `count` more records; the position of the first.
     fn reserve(&mut self, count: usize) -> usize {
-        let offset = self.summary.len();
-        self.summary.resize(offset + count, None);
-        self.kept.resize(offset + count, None);
+        let offset = self.positions;
+        self.positions += count;
         offset
     }
 
@@ -314,20 +334,18 @@ impl Sink {
         out: &mut Writer<W>,
     ) -> Result<(), AppError> {
         self.run.add(record.assessment.verdict);
-        if let Some(slot) = self.summary.get_mut(position) {
-            *slot = Some(SummaryRow::of(&record));
-        }
         let keep = match &self.renderer {
             Renderer::PerRecord(renderer) => {
+                if renderer.wants_rows() {
+                    self.summary.push((position, SummaryRow::of(&record)));
+                }
                 out.write(&renderer.record(&record)?)?;
                 self.keep_records
             }
             Renderer::WholeRun(_) => true,
         };
         if keep {
-            if let Some(slot) = self.kept.get_mut(position) {
-                *slot = Some(record);
-            }
+            self.kept.push((position, record));
         }
         Ok(())
     }
@@ -342,11 +360,13 @@ impl Sink {
         self,
         out: &mut Writer<W>,
     ) -> Result<(RunVerdict, Vec<Record>), AppError> {
-        let records: Vec<Record> = self.kept.into_iter().flatten().collect();
+        let records = in_order(self.kept);
         match &self.renderer {
             Renderer::PerRecord(renderer) => {
-                let summary: Vec<SummaryRow> = self.summary.into_iter().flatten().collect();
-                out.write(&renderer.finish_run(&summary, self.not_scanned)?)?;
+                let mut summary = self.summary;
+                summary.sort_by_key(|(position, _)| *position);
+                let summary: Vec<SummaryRow> = summary.into_iter().map(|(_, row)| row).collect();
+                out.write(&renderer.finish_run(&summary, &self.run, self.not_scanned)?)?;
             }
             Renderer::WholeRun(renderer) => {
                 out.write(&renderer.render_run(&records, self.not_scanned)?)?;
@@ -357,6 +377,12 @@ impl Sink {
 
     /// The verdicts and the records kept, writing nothing (the caller renders them).
     pub fn into_records(self) -> (RunVerdict, Vec<Record>) {
-        (self.run, self.kept.into_iter().flatten().collect())
+        (self.run, in_order(self.kept))
     }
+}
+
+/// Records in input order.
+fn in_order(mut kept: Vec<(usize, Record)>) -> Vec<Record> {
+    kept.sort_by_key(|(position, _)| *position);
+    kept.into_iter().map(|(_, record)| record).collect()
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::wire::{Report, Tool, SCHEMA_VERSION};
 use super::{Record, RecordRenderer, RenderError, RenderOptions, SummaryRow};
-use crate::policy::Verdict;
+use crate::policy::RunVerdict;
 
 pub struct JsonlRenderer {
     options: RenderOptions,
@@ -57,15 +57,19 @@ impl RecordRenderer for JsonlRenderer {
     }
 
     fn finish(&self, summary: &[SummaryRow]) -> Result<Vec<u8>, RenderError> {
-        self.finish_run(summary, 0)
+        let mut run = RunVerdict::default();
+        for row in summary {
+            run.add(row.verdict);
+        }
+        self.finish_run(&[], &run, 0)
     }
 
     fn finish_run(
         &self,
-        summary: &[SummaryRow],
+        _summary: &[SummaryRow],
+        run: &RunVerdict,
         not_scanned: usize,
     ) -> Result<Vec<u8>, RenderError> {
-        let count = |verdict: Verdict| summary.iter().filter(|row| row.verdict == verdict).count();
         line(&SummaryLine {
             r#type: "summary",
             schema_version: SCHEMA_VERSION,
@@ -75,11 +79,15 @@ impl RecordRenderer for JsonlRenderer {
             },
             fail_on: self.options.fail_on.as_str().to_string(),
             policy: self.options.policy.clone(),
-            targets: summary.len() + not_scanned,
-            passed: count(Verdict::Pass),
-            failed: count(Verdict::Fail),
-            unreachable: count(Verdict::Unreachable),
+            targets: run.total() + not_scanned,
+            passed: run.passed,
+            failed: run.failed,
+            unreachable: run.unreachable,
             not_scanned,
         })
+    }
+
+    fn wants_rows(&self) -> bool {
+        false
     }
 }

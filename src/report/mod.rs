@@ -21,7 +21,7 @@ pub mod wire;
 
 use crate::analysis::Severity;
 use crate::facts::HostFacts;
-use crate::policy::{Assessment, Verdict};
+use crate::policy::{Assessment, RunVerdict, Verdict};
 use crate::remediation::Server;
 
 /// One target's facts and their assessment: what every renderer renders.
@@ -118,14 +118,21 @@ pub trait RecordRenderer {
     fn record(&self, record: &Record) -> Result<Vec<u8>, RenderError>;
     /// The bytes after the last record, given the summary of every record in input order.
     fn finish(&self, summary: &[SummaryRow]) -> Result<Vec<u8>, RenderError>;
-    /// [`RecordRenderer::finish`] for a run interrupted with `not_scanned` targets left.
+    /// [`RecordRenderer::finish`] with the run's verdict counts, and the targets an interrupted
+    /// run left (`not_scanned`).
     fn finish_run(
         &self,
         summary: &[SummaryRow],
+        run: &RunVerdict,
         not_scanned: usize,
     ) -> Result<Vec<u8>, RenderError> {
-        let _ = not_scanned;
+        let _ = (run, not_scanned);
         self.finish(summary)
+    }
+    /// Whether [`RecordRenderer::finish`] needs a row per target; a renderer that only counts
+    /// gets none kept, so a long run's memory does not grow with its list.
+    fn wants_rows(&self) -> bool {
+        true
     }
 }
 
