@@ -121,10 +121,10 @@ echo "  tlscheck, $BIG targets: ${big_seconds}s, peak ${big_kib} KiB, $big_got o
 
 echo
 awk -v t="$best_tlscheck" -v s="$sslyze_seconds" -v n="$COUNT" -v big="$BIG" \
-    -v m1="$small_kib" -v m2="$big_kib" -v bt="$big_seconds" 'BEGIN {
+    -v m1="$small_kib" -v m2="$big_kib" -v bt="$big_seconds" -v ms="$sslyze_kib" 'BEGIN {
     printf "| | targets | time | targets/s | peak memory |\n|---|---|---|---|---|\n"
     printf "| tlscheck | %d | %.2f s | %.0f | %.1f MiB |\n", n, t, n / t, m1 / 1024
-    printf "| sslyze --certinfo | %d | %.2f s | %.0f | |\n", n, s, n / s
+    printf "| sslyze --certinfo | %d | %.2f s | %.0f | %.1f MiB |\n", n, s, n / s, ms / 1024
     printf "| tlscheck | %d | %.2f s | %.0f | %.1f MiB |\n", big, bt, big / bt, m2 / 1024
     printf "\nthroughput: tlscheck %.1fx sslyze; memory at %d targets: %.2fx that at %d\n", s / t, big, m2 / m1, n
 }'
