@@ -77,18 +77,18 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-f -h -V --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
+            opts="-f -h -V --format --color --fix-for --unreachable --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --quick --max-connections --concurrency --help --version demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown nagios" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown nagios" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -97,6 +97,10 @@ _tlscheck() {
                     ;;
                 --fix-for)
                     COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
+                    return 0
+                    ;;
+                --unreachable)
+                    COMPREPLY=($(compgen -W "critical unknown" -- "${cur}"))
                     return 0
                     ;;
                 --sni)
@@ -193,18 +197,18 @@ _tlscheck() {
             return 0
             ;;
         tlscheck__subcmd__demo)
-            opts="-f -h --format --color --fix-for --help"
+            opts="-f -h --format --color --fix-for --unreachable --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown nagios" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown nagios" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -213,6 +217,10 @@ _tlscheck() {
                     ;;
                 --fix-for)
                     COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
+                    return 0
+                    ;;
+                --unreachable)
+                    COMPREPLY=($(compgen -W "critical unknown" -- "${cur}"))
                     return 0
                     ;;
                 *)

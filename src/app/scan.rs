@@ -10,7 +10,7 @@ use crate::cli::settings::{format, settings};
 use crate::cli::ScanArgs;
 use crate::drift::{self, Scope, Snapshot};
 use crate::output::Writer;
-use crate::policy::{self, Policy, RunVerdict};
+use crate::policy::{self, nagios, Policy, RunVerdict};
 use crate::probe::connector::Connector;
 use crate::report::drift::{markdown, text, DriftStyle};
 use crate::report::json::{encode, JsonRenderer};
@@ -51,6 +51,15 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
     )
     .await?;
     let Some(baseline) = baseline else {
+        if format == Format::Nagios {
+            // The plugin's state, from the same records and mapping as its status line.
+            let (_, records) = sink.finish_keeping(out)?;
+            let state = nagios::run_state(
+                records.iter().map(|record| &record.assessment),
+                options.unreachable,
+            );
+            return Ok(ExitCode::Nagios(state));
+        }
         let run = sink.finish(out)?;
         return Ok(ExitCode::of(&run));
     };
@@ -87,8 +96,9 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
             out.write(b"\n")?;
             out.write(&markdown(&drift))?;
         }
-        // Their documents have no place for it: the drift goes to standard error.
-        Format::Junit | Format::Sarif => {
+        // Their documents have no place for it: the drift goes to standard error. (Settings
+        // refuse --baseline with --format nagios.)
+        Format::Junit | Format::Sarif | Format::Nagios => {
             let mut errors = Writer::new(std::io::stderr());
             errors.write(&text(
                 &drift,

@@ -7,8 +7,10 @@ use thiserror::Error;
 
 use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
-    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor, TrustChoice,
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor,
+    TrustChoice, Unreachable,
 };
+use crate::policy::nagios::UnreachableState;
 use crate::policy::{Policy, PolicyFile, Profile, DEFAULT_PROFILE};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
 use crate::remediation::suggest::ProfileChoice;
@@ -52,6 +54,8 @@ pub enum ConfigError {
     PolicyFile(#[from] crate::policy::PolicyFileError),
     #[error("demo: {0}")]
     Demo(String),
+    #[error("--baseline does not combine with --format nagios: a check reports the state now (compare reports with `tlscheck diff`)")]
+    BaselineNagios,
 }
 
 /// Everything a scan run needs, checked.
@@ -107,6 +111,9 @@ fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
 
 /// Turn the scan flags into targets, scan settings and a policy, checking each.
 pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
+    if args.baseline.is_some() && format(&args.output) == Format::Nagios {
+        return Err(ConfigError::BaselineNagios);
+    }
     let targets = args
         .targets
         .iter()
@@ -215,6 +222,15 @@ pub fn format(output: &OutputArgs) -> Format {
         FormatArg::Junit => Format::Junit,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Nagios => Format::Nagios,
+    }
+}
+
+/// `--unreachable`: the Nagios state of a target that could not be scanned.
+pub fn unreachable(output: &OutputArgs) -> UnreachableState {
+    match output.unreachable {
+        Unreachable::Critical => UnreachableState::Critical,
+        Unreachable::Unknown => UnreachableState::Unknown,
     }
 }
 

@@ -3,9 +3,9 @@
 //! points at it). Two kinds:
 //!
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
-//!   closing part (table, `--suggest`'s fragments; JSONL, Nagios and Prometheus come next);
+//!   closing part (table, `--suggest`'s fragments; JSONL and Prometheus come next);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
-//!   SARIF, Markdown).
+//!   SARIF, Markdown, and Nagios, whose status line sums up every target).
 //!
 //! `drift` renders the drift between two reports (`tlscheck diff`, `--baseline`).
 
@@ -13,13 +13,15 @@ pub mod drift;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod nagios;
 pub mod sarif;
 pub mod suggest;
 pub mod table;
 pub mod wire;
 
-use crate::analysis::Severity;
+use crate::analysis::{ExpiryThresholds, Severity};
 use crate::facts::HostFacts;
+use crate::policy::nagios::UnreachableState;
 use crate::policy::{Assessment, Verdict};
 use crate::remediation::Server;
 
@@ -38,6 +40,7 @@ pub enum Format {
     Junit,
     Sarif,
     Markdown,
+    Nagios,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -61,6 +64,10 @@ pub struct RenderOptions {
     pub anchor: Option<String>,
     /// The policy's name, for documents that state it.
     pub policy: String,
+    /// The policy's expiry thresholds, for documents that state them (Nagios performance data).
+    pub expiry: ExpiryThresholds,
+    /// The Nagios state of a target that could not be scanned (`--unreachable`).
+    pub unreachable: UnreachableState,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -136,5 +143,6 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
         Format::Junit => Renderer::WholeRun(Box::new(junit::JunitRenderer::new(options))),
         Format::Sarif => Renderer::WholeRun(Box::new(sarif::SarifRenderer::new(options))),
         Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
+        Format::Nagios => Renderer::WholeRun(Box::new(nagios::NagiosRenderer::new(options))),
     }
 }
