@@ -49,14 +49,16 @@ impl RunRenderer for NagiosRenderer {
 }
 
 /// The output of a run that could not start (a usage or configuration error): UNKNOWN, with the
-/// message's first line as the summary and the rest as long output.
+/// message's first paragraph as the summary (without clap's `error: `) and the rest as long
+/// output.
 pub fn unknown(message: &str) -> Vec<u8> {
-    let mut lines = message.trim().lines();
-    let first = lines.next().unwrap_or_default();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let mut out = status_line(ServiceState::Unknown, &plain(first));
+    let message = message.trim();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let (first, rest) = message.split_once("\n\n").unwrap_or((message, ""));
+    let first: Vec<&str> = first.lines().map(str::trim).collect();
+    let mut out = status_line(ServiceState::Unknown, &plain(&first.join(" ")));
     out.push('\n');
-    for line in lines {
+    for line in rest.lines() {
         out.push_str(&plain(line));
         out.push('\n');
     }
@@ -555,12 +557,21 @@ mod tests {
     #[test]
     fn a_usage_error_is_unknown_with_the_message_as_the_status() {
         let text = String::from_utf8(unknown(
-            "error: invalid value 'x' for '--format <FORMAT>'\n\nFor more information, try '--help'.\n",
+            "error: the following required arguments were not provided:\n  <TARGET>...\n\nUsage: tlscheck <TARGET>...\n\nFor more information, try '--help'.\n",
         ))
         .expect("UTF-8");
         assert_eq!(
             text,
-            "TLSCHECK UNKNOWN - invalid value 'x' for '--format <FORMAT>'\n\nFor more information, try '--help'.\n"
+            "TLSCHECK UNKNOWN - the following required arguments were not provided: <TARGET>...\n\
+             Usage: tlscheck <TARGET>...\n\nFor more information, try '--help'.\n"
+        );
+        let text = String::from_utf8(unknown(
+            "--crit-days (40) must not be larger than --warn-days (30)",
+        ))
+        .expect("UTF-8");
+        assert_eq!(
+            text,
+            "TLSCHECK UNKNOWN - --crit-days (40) must not be larger than --warn-days (30)\n"
         );
     }
 
