@@ -1169,3 +1169,30 @@ fn usage_errors_are_unknown_with_a_status_line() {
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stdout.is_empty());
 }
+
+#[test]
+fn the_demo_exits_with_the_plugin_state_and_quotes_a_label_with_spaces() {
+    let run = tlscheck(["demo", "--format", "nagios"]);
+    assert_eq!(run.code, 2, "{run}");
+    let output = parse_output(&run.stdout);
+    assert_eq!(output.state, "CRITICAL");
+    assert!(
+        output.summary.starts_with(
+            "3 of 5 targets OK; expired.demo.test: leaf certificate expired 10 days ago ("
+        ) && output
+            .summary
+            .ends_with("; selfsigned.demo.test: The certificate is self-signed (+2 more)"),
+        "{run}"
+    );
+    assert!(
+        output
+            .perfdata_text
+            .contains(" 'mtls.demo.test (with --client-cert)/days_chain_elem1'="),
+        "{run}"
+    );
+    assert_eq!(
+        output.perf("expired.demo.test/days_chain_elem1").value,
+        -10.0
+    );
+    assert_read_alike(&output);
+}
