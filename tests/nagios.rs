@@ -584,6 +584,29 @@ fn an_expired_certificate_is_critical() {
 }
 
 #[test]
+fn a_certificate_not_valid_yet_is_critical_with_its_whole_lifetime_left() {
+    let policy = no_profile();
+    let chain = chain_of(
+        &repo("testdata/certs/future-fullchain.pem"),
+        &repo("testdata/certs/root.pem"),
+        "future.test",
+        NOW,
+    );
+    let future = record(site("future.test", chain, NOW), &policy);
+    let text = render(std::slice::from_ref(&future), &policy);
+    let output = parse_output(&text);
+    assert_eq!(output.state, "CRITICAL");
+    assert!(
+        output
+            .summary
+            .starts_with("future.test: leaf certificate is not valid until 2090-01-01"),
+        "{text}"
+    );
+    assert_eq!(output.perf("lifetime_left").value, 100.0);
+    assert_eq!(output.perf("days_chain_elem1").state(), 0);
+}
+
+#[test]
 fn a_finding_at_fail_on_is_critical_and_below_it_a_warning() {
     // The certificate does not cover other.test: cert.hostname-mismatch, critical.
     let mismatch = site("other.test", good_chain("other.test", NOW), NOW);
