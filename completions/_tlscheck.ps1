@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--fix-for', '--fix-for', [CompletionResultType]::ParameterName, 'Which server''s fixes the table shows (JSON always has all)')
+            [CompletionResult]::new('--unreachable', '--unreachable', [CompletionResultType]::ParameterName, 'With --format nagios: the state of a target that could not be scanned (never OK)')
             [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and check the certificate against, instead of the target''s host')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)')
             [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Use ADDR for HOST:PORT, like curl (repeatable)')
@@ -64,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--fix-for', '--fix-for', [CompletionResultType]::ParameterName, 'Which server''s fixes the table shows (JSON always has all)')
+            [CompletionResult]::new('--unreachable', '--unreachable', [CompletionResultType]::ParameterName, 'With --format nagios: the state of a target that could not be scanned (never OK)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

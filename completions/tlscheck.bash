@@ -77,7 +77,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-i -f -h -V --input --format --color --fix-for --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --all-ips --quick --max-connections --concurrency --help --version demo diff policy completions help"
+            opts="-i -f -h -V --input --format --color --fix-for --unreachable --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --all-ips --quick --max-connections --concurrency --help --version demo diff policy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -92,11 +92,11 @@ _tlscheck() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -105,6 +105,10 @@ _tlscheck() {
                     ;;
                 --fix-for)
                     COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
+                    return 0
+                    ;;
+                --unreachable)
+                    COMPREPLY=($(compgen -W "critical unknown" -- "${cur}"))
                     return 0
                     ;;
                 --sni)
@@ -201,18 +205,18 @@ _tlscheck() {
             return 0
             ;;
         tlscheck__subcmd__demo)
-            opts="-f -h --format --color --fix-for --help"
+            opts="-f -h --format --color --fix-for --unreachable --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -221,6 +225,10 @@ _tlscheck() {
                     ;;
                 --fix-for)
                     COMPREPLY=($(compgen -W "all nginx apache python" -- "${cur}"))
+                    return 0
+                    ;;
+                --unreachable)
+                    COMPREPLY=($(compgen -W "critical unknown" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tlscheck_global_optspecs
-    string join \n i/input= f/format= color= fix-for= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= all-ips quick max-connections= concurrency= h/help V/version
+    string join \n i/input= f/format= color= fix-for= unreachable= sni= connect-to= resolve= ca-file= trust= client-cert= client-key= http-port= no-http timeout= target-timeout= warn-days= crit-days= fail-on= policy= baseline= suggest= all-ips quick max-connections= concurrency= h/help V/version
 end
 
 function __fish_tlscheck_needs_command
@@ -30,7 +30,8 @@ json\t'One JSON document (see src/report/wire/report.schema.json)'
 junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
 markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
-jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'"
+jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'
+nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -38,6 +39,8 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fix-for -d 'Which ser
 nginx\t''
 apache\t''
 python\t'Python\'s ssl module / Flask'"
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l unreachable -d 'With --format nagios: the state of a target that could not be scanned (never OK)' -r -f -a "critical\t'CRITICAL, as the Monitoring Plugins guidelines ask for refused connections and timeouts'
+unknown\t'UNKNOWN, for setups that watch availability with another check'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l sni -d 'Server name to send (SNI) and check the certificate against, instead of the target\'s host' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l resolve -d 'Use ADDR for HOST:PORT, like curl (repeatable)' -r
@@ -78,7 +81,8 @@ json\t'One JSON document (see src/report/wire/report.schema.json)'
 junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per rule'
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
 markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
-jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'"
+jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'
+nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -86,6 +90,8 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l fix-for -d 'W
 nginx\t''
 apache\t''
 python\t'Python\'s ssl module / Flask'"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l unreachable -d 'With --format nagios: the state of a target that could not be scanned (never OK)' -r -f -a "critical\t'CRITICAL, as the Monitoring Plugins guidelines ask for refused connections and timeouts'
+unknown\t'UNKNOWN, for setups that watch availability with another check'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A line per change, grouped by target, then a summary line'
 json\t'One JSON document (see src/report/wire/drift.schema.json)'

@@ -1,7 +1,8 @@
 //! The CI formats against real servers: JUnit XML read back by a JUnit reader of another
 //! ecosystem (Python's junitparser), SARIF validated against the OASIS SARIF 2.1.0 schema,
 //! Markdown for a pull request; and the exit codes, the same for every format: 0 compliant,
-//! 1 non-compliant, 3 a target could not be scanned.
+//! 1 non-compliant, 3 a target could not be scanned (but `--format nagios`, which exits with the
+//! plugin's state: tests/nagios.rs).
 
 mod common;
 

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use tlscheck::analysis::{FindingId, Severity};
+use tlscheck::analysis::{ExpiryThresholds, FindingId, Severity};
 use tlscheck::facts::hsts::parse_hsts;
 use tlscheck::facts::*;
+use tlscheck::policy::nagios::UnreachableState;
 use tlscheck::policy::{assess, Policy};
 use tlscheck::remediation::Server;
 use tlscheck::report::{self, FixFor, Format, Record, RenderOptions, Renderer, SummaryRow};
@@ -171,6 +172,8 @@ fn options(color: bool) -> RenderOptions {
         fail_on: Severity::High,
         anchor: None,
         policy: "mozilla-intermediate@6.0".into(),
+        expiry: ExpiryThresholds::default(),
+        unreachable: UnreachableState::Critical,
     }
 }
 

@@ -12,7 +12,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Debian packages: servers and peers. nginx and apache2 live in /usr/sbin, which is not on every
 # PATH (tests/suggest.rs runs Apache from its own httpd.conf);
 # the testssl.sh package installs `testssl`.
-apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
+# libmonitoring-plugin-perl: tests/nagios.rs reads --format nagios's performance data with the
+# Monitoring Plugins' own Perl parser (Monitoring::Plugin::Performance).
+apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip
+    perl libmonitoring-plugin-perl)
 needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
@@ -26,6 +29,10 @@ for tool in "${needed_tools[@]}"; do
         missing+=("$tool")
     fi
 done
+
+if ! perl -MMonitoring::Plugin::Performance -e 1 >/dev/null 2>&1; then
+    missing+=("Monitoring::Plugin::Performance")
+fi
 
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -7,6 +7,15 @@ use crate::facts::time::{lifetime_days, rfc3339};
 use crate::facts::{CertificateFacts, ChainFacts, HashAlgorithm, KeyAlgorithm, KeyFacts};
 use crate::x509::hostname::normalise_dns_name;
 
+/// The share of a certificate's lifetime (notBefore to notAfter) left at `at`, in whole percent
+/// rounded down: 0 once expired, above 100 before it is valid. What the short-lived expiry
+/// thresholds (`ExpiryThresholds::warn_percent`, `crit_percent`) are compared with.
+pub fn percent_of_lifetime_left(cert: &CertificateFacts, at: i64) -> i64 {
+    let total = (cert.not_after - cert.not_before).max(1);
+    let left = (cert.not_after - at).max(0);
+    left.saturating_mul(100) / total
+}
+
 /// Certificate and chain findings.
 pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding> {
     let name = chain.hostname.name.as_str();
@@ -68,9 +77,7 @@ pub fn findings(chain: &ChainFacts, thresholds: ExpiryThresholds) -> Vec<Finding
         }
         let lifetime = lifetime_days(cert.not_before, cert.not_after);
         if thresholds.by_share(lifetime) {
-            let total = (cert.not_after - cert.not_before).max(1);
-            let left = (cert.not_after - chain.checked_at).max(0);
-            let percent = left.saturating_mul(100) / total;
+            let percent = percent_of_lifetime_left(cert, chain.checked_at);
             if percent <= thresholds.warn_percent {
                 soon.push((
                     *index,

@@ -30,7 +30,7 @@ use super::{render_options, AppError, ExitCode};
 use crate::cli::settings::format as output_format;
 use crate::cli::DemoArgs;
 use crate::output::Writer;
-use crate::policy::Policy;
+use crate::policy::{nagios, Policy};
 use crate::probe::handshake::provider;
 use crate::report::Format;
 use crate::scan::{ScanOptions, ScanSettings};
@@ -381,9 +381,17 @@ pub async fn run<W: Write>(args: DemoArgs, out: &mut Writer<W>) -> Result<ExitCo
         out.write(PREFACE.as_bytes())?;
         out.write(b"\n")?;
     }
-    let mut sink = Sink::new(format, render_options(&args.output, &policy));
+    let options = render_options(&args.output, &policy);
+    let unreachable = options.unreachable;
+    let mut sink = Sink::new(format, options);
     scan_into(targets, without_client_cert, &policy, &mut sink, out).await?;
     scan_into(vec![mtls], with_client_cert, &policy, &mut sink, out).await?;
+    if format == Format::Nagios {
+        // A plugin's exit code is its state, in the demo too.
+        let (_, records) = sink.finish_keeping(out)?;
+        let state = nagios::run_state(records.iter().map(|r| &r.assessment), unreachable);
+        return Ok(ExitCode::Nagios(state));
+    }
     let run = sink.finish(out)?;
     // The demo is a showcase: it succeeds when every site could be scanned.
     Ok(if run.unreachable > 0 {

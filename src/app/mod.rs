@@ -12,29 +12,44 @@ use std::io::IsTerminal;
 
 use thiserror::Error;
 
-use crate::cli::settings::{fix_for, ConfigError};
+use crate::cli::settings::{fix_for, unreachable, ConfigError};
 use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
 use crate::drift::SnapshotError;
 use crate::output::Writer;
+use crate::policy::nagios::ServiceState;
 use crate::policy::{Policy, RunVerdict};
 use crate::report::{RenderError, RenderOptions};
 
 /// Documented process exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCode {
-    /// No finding at or above `--fail-on`.
-    Clean = 0,
-    /// Findings at or above `--fail-on`; for `diff` and `--baseline`, also a regression.
-    Findings = 1,
-    /// Usage or configuration error.
-    Usage = 2,
-    /// A target was unreachable or could not be scanned, or the report could not be written.
-    Unreachable = 3,
-    /// Interrupted (Ctrl-C): what was finished is written, the rest is counted.
-    Interrupted = 130,
+    /// 0: no finding at or above `--fail-on`.
+    Clean,
+    /// 1: findings at or above `--fail-on`; for `diff` and `--baseline`, also a regression.
+    Findings,
+    /// 2: usage or configuration error.
+    Usage,
+    /// 3: a target was unreachable or could not be scanned, or the report could not be written.
+    Unreachable,
+    /// `--format nagios`: the plugin's state, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Nagios(ServiceState),
+    /// 130: interrupted (Ctrl-C): what was finished is written, the rest is counted.
+    Interrupted,
 }
 
 impl ExitCode {
+    /// The process exit code.
+    pub fn code(self) -> i32 {
+        match self {
+            ExitCode::Clean => 0,
+            ExitCode::Findings => 1,
+            ExitCode::Usage => 2,
+            ExitCode::Unreachable => 3,
+            ExitCode::Interrupted => 130,
+            ExitCode::Nagios(state) => state.code(),
+        }
+    }
+
     /// The scan's exit code: 3 when a target could not be scanned, else 1 when one failed the
     /// policy, else 0.
     pub fn of(run: &RunVerdict) -> ExitCode {
@@ -140,5 +155,7 @@ pub fn render_options(output: &OutputArgs, policy: &Policy) -> RenderOptions {
         // SARIF results point at the policy file, when one was given.
         anchor: policy.file.as_ref().map(|file| file.path.clone()),
         policy: policy.name(),
+        expiry: policy.expiry,
+        unreachable: unreachable(output),
     }
 }

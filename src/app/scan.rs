@@ -14,7 +14,7 @@ use crate::cli::ScanArgs;
 use crate::drift::{self, Scope, Snapshot};
 use crate::facts::HostFacts;
 use crate::output::Writer;
-use crate::policy::{self, Policy, RunVerdict, Verdict};
+use crate::policy::{self, nagios, Policy, RunVerdict, Verdict};
 use crate::probe::connector::Connector;
 use crate::report::drift::{markdown, text, DriftStyle};
 use crate::report::json::{encode, JsonRenderer};
@@ -65,6 +65,15 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
         return Ok(ExitCode::Interrupted);
     }
     let Some(baseline) = baseline else {
+        if format == Format::Nagios {
+            // The plugin's state, from the same records and mapping as its status line.
+            let (_, records) = sink.finish_keeping(out)?;
+            let state = nagios::run_state(
+                records.iter().map(|record| &record.assessment),
+                options.unreachable,
+            );
+            return Ok(ExitCode::Nagios(state));
+        }
         let run = sink.finish(out)?;
         return Ok(ExitCode::of(&run));
     };
@@ -112,8 +121,9 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
             line.push(b'\n');
             out.write(&line)?;
         }
-        // Their documents have no place for it: the drift goes to standard error.
-        Format::Junit | Format::Sarif => {
+        // Their documents have no place for it: the drift goes to standard error. (Settings
+        // refuse --baseline with --format nagios.)
+        Format::Junit | Format::Sarif | Format::Nagios => {
             let mut errors = Writer::new(std::io::stderr());
             errors.write(&text(
                 &drift,

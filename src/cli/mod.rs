@@ -14,9 +14,21 @@ Exit codes:
   3  a target was unreachable or could not be scanned
   130  interrupted (Ctrl-C); finished targets are written, the rest counted
 
+With --format nagios the exit code is the plugin's state instead, as its status line says:
+  0  OK
+  1  WARNING: a medium or high finding below --fail-on, or a certificate that expires within
+     --warn-days (short-lived ones: a third of their lifetime or less left)
+  2  CRITICAL: a finding at or above --fail-on, a certificate that expires within --crit-days
+     (short-lived ones: a tenth or less left), or with --unreachable critical (the default) a
+     target that could not be scanned
+  3  UNKNOWN: with --unreachable unknown a target that could not be scanned; a usage or
+     configuration error (with an UNKNOWN status line)
+  Several targets: the worst state wins (OK < UNKNOWN < WARNING < CRITICAL).
+
 Examples:
   tlscheck www.example.com
   tlscheck https://example.com:8443/login --format json
+  tlscheck www.example.com --format nagios --warn-days 21 --crit-days 7
   tlscheck good.test --connect-to good.test:443:127.0.0.1:8443 --ca-file ca.pem
   tlscheck deploy.example.com --policy ci/policy.toml
   tlscheck policy show mozilla-intermediate > ci/policy.toml
@@ -45,6 +57,23 @@ Examples:
   tlscheck www.example.com --format json > tuesday.json
   tlscheck diff monday.json tuesday.json
   tlscheck diff monday.json tuesday.json --format markdown";
+
+/// Whether the command line asks for `--format nagios` (`--format nagios`, `--format=nagios`,
+/// `-f nagios`, `-fnagios`), read before clap parses it: a Nagios plugin's usage errors are
+/// UNKNOWN, with a status line. The subcommands other than `demo` have no such format.
+pub fn asks_for_nagios(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<&str> = args.iter().skip(1).filter_map(|arg| arg.to_str()).collect();
+    if matches!(
+        args.first(),
+        Some(&("diff" | "policy" | "completions" | "help"))
+    ) {
+        return false;
+    }
+    args.iter().enumerate().any(|(index, arg)| match *arg {
+        "--format" | "-f" => args.get(index + 1) == Some(&"nagios"),
+        _ => matches!(*arg, "--format=nagios" | "-fnagios" | "-f=nagios"),
+    })
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -145,6 +174,10 @@ pub struct OutputArgs {
     /// Which server's fixes the table shows (JSON always has all)
     #[arg(long, value_enum, value_name = "SERVER", default_value_t = FixFor::All)]
     pub fix_for: FixFor,
+
+    /// With --format nagios: the state of a target that could not be scanned (never OK)
+    #[arg(long, value_enum, value_name = "STATE", default_value_t = Unreachable::Critical)]
+    pub unreachable: Unreachable,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +300,18 @@ pub enum Format {
     Markdown,
     /// JSON Lines: one line per target as it is scanned, then a summary line
     Jsonl,
+    /// A Nagios/Icinga plugin: a status line with performance data, long output per target, and
+    /// the plugin's exit code (see below)
+    Nagios,
+}
+
+/// `--unreachable`: how `--format nagios` reports a target that could not be scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Unreachable {
+    /// CRITICAL, as the Monitoring Plugins guidelines ask for refused connections and timeouts
+    Critical,
+    /// UNKNOWN, for setups that watch availability with another check
+    Unknown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -311,4 +356,26 @@ pub enum FailOn {
     Medium,
     High,
     Critical,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asks(line: &str) -> bool {
+        let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+        asks_for_nagios(&args)
+    }
+
+    #[test]
+    fn nagios_is_recognised_in_every_spelling_before_parsing() {
+        assert!(asks("tlscheck a.test --format nagios"));
+        assert!(asks("tlscheck --format=nagios a.test --crit-days 40"));
+        assert!(asks("tlscheck -f nagios a.test"));
+        assert!(asks("tlscheck -fnagios"));
+        assert!(asks("tlscheck demo --format nagios"));
+        assert!(!asks("tlscheck a.test --format json"));
+        assert!(!asks("tlscheck nagios"));
+        assert!(!asks("tlscheck diff a.json b.json --format nagios"));
+    }
 }

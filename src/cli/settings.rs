@@ -7,8 +7,10 @@ use thiserror::Error;
 
 use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
-    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor, TrustChoice,
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor,
+    TrustChoice, Unreachable,
 };
+use crate::policy::nagios::UnreachableState;
 use crate::policy::{Policy, PolicyFile, Profile, DEFAULT_PROFILE};
 use crate::probe::handshake::{load_client_identity, provider, IdentityError};
 use crate::remediation::suggest::ProfileChoice;
@@ -54,6 +56,8 @@ pub enum ConfigError {
     Demo(String),
     #[error("no targets: '{0}' lists none (give TARGET arguments or lines in the list)")]
     NoTargets(String),
+    #[error("--baseline does not combine with --format nagios: a check reports the state now (compare reports with `tlscheck diff`)")]
+    BaselineNagios,
 }
 
 /// Everything a scan run needs, checked.
@@ -130,6 +134,9 @@ fn read_target_list(path: &std::path::Path) -> Result<Vec<Target>, ConfigError> 
 
 /// Turn the scan flags into targets, scan settings and a policy, checking each.
 pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
+    if args.baseline.is_some() && format(&args.output) == Format::Nagios {
+        return Err(ConfigError::BaselineNagios);
+    }
     let mut targets = args
         .targets
         .iter()
@@ -251,6 +258,15 @@ pub fn format(output: &OutputArgs) -> Format {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Nagios => Format::Nagios,
+    }
+}
+
+/// `--unreachable`: the Nagios state of a target that could not be scanned.
+pub fn unreachable(output: &OutputArgs) -> UnreachableState {
+    match output.unreachable {
+        Unreachable::Critical => UnreachableState::Critical,
+        Unreachable::Unknown => UnreachableState::Unknown,
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod file;
 pub mod grade;
+pub mod nagios;
 pub mod profile;
 pub mod rules;
 

@@ -5,7 +5,7 @@
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
 //!   closing part (table, JSON Lines, `--suggest`'s fragments);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
-//!   SARIF, Markdown).
+//!   SARIF, Markdown, and Nagios, whose status line sums up every target).
 //!
 //! `drift` renders the drift between two reports (`tlscheck diff`, `--baseline`).
 
@@ -14,13 +14,15 @@ pub mod json;
 pub mod jsonl;
 pub mod junit;
 pub mod markdown;
+pub mod nagios;
 pub mod sarif;
 pub mod suggest;
 pub mod table;
 pub mod wire;
 
-use crate::analysis::Severity;
+use crate::analysis::{ExpiryThresholds, Severity};
 use crate::facts::HostFacts;
+use crate::policy::nagios::UnreachableState;
 use crate::policy::{Assessment, RunVerdict, Verdict};
 use crate::remediation::Server;
 
@@ -40,6 +42,7 @@ pub enum Format {
     Sarif,
     Markdown,
     Jsonl,
+    Nagios,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -63,6 +66,10 @@ pub struct RenderOptions {
     pub anchor: Option<String>,
     /// The policy's name, for documents that state it.
     pub policy: String,
+    /// The policy's expiry thresholds, for documents that state them (Nagios performance data).
+    pub expiry: ExpiryThresholds,
+    /// The Nagios state of a target that could not be scanned (`--unreachable`).
+    pub unreachable: UnreachableState,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,5 +167,6 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
         Format::Sarif => Renderer::WholeRun(Box::new(sarif::SarifRenderer::new(options))),
         Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
         Format::Jsonl => Renderer::PerRecord(Box::new(jsonl::JsonlRenderer::new(options))),
+        Format::Nagios => Renderer::WholeRun(Box::new(nagios::NagiosRenderer::new(options))),
     }
 }
