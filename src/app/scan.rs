@@ -88,7 +88,7 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
             out.write(&markdown(&drift))?;
         }
         // Their documents have no place for it: the drift goes to standard error.
-        Format::Junit | Format::Sarif => {
+        Format::Junit | Format::Sarif | Format::Prometheus => {
             let mut errors = Writer::new(std::io::stderr());
             errors.write(&text(
                 &drift,

@@ -254,6 +254,9 @@ pub enum Format {
     Sarif,
     /// Markdown for a pull-request comment: verdict first, failing findings only
     Markdown,
+    /// Prometheus text exposition (blackbox_exporter's probe_* metrics and tlscheck_* ones), one
+    /// target label per target, e.g. for node_exporter's textfile collector
+    Prometheus,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -215,6 +215,7 @@ pub fn format(output: &OutputArgs) -> Format {
         FormatArg::Junit => Format::Junit,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Prometheus => Format::Prometheus,
     }
 }
 

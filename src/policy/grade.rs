@@ -199,6 +199,26 @@ pub fn cipher_points(bits: u32) -> u32 {
     }
 }
 
+/// The weakest suite the enumeration found the server accepting, with its version: the fewest
+/// bulk key bits (a NULL cipher counts 0, as the guide's cipher strength does), then no forward
+/// secrecy, then not AEAD, then the oldest version. None without an enumeration (`--quick`) or
+/// when it found no suite.
+pub fn weakest_suite(facts: &HostFacts) -> Option<(ProtocolVersion, &SuiteFacts)> {
+    let enumeration = facts.enumeration.ok()?;
+    enumeration
+        .cipher_suites
+        .iter()
+        .flat_map(|list| list.suites.iter().map(move |suite| (list.version, suite)))
+        .min_by_key(|(version, suite)| {
+            (
+                if suite.null { 0 } else { suite.bits },
+                suite.forward_secrecy,
+                suite.aead,
+                *version,
+            )
+        })
+}
+
 /// The grade of a target, or none when nothing was reached to grade.
 pub fn grade(facts: &HostFacts) -> Option<Grade> {
     if facts.unreachable.is_some() {

@@ -3,9 +3,10 @@
 //! points at it). Two kinds:
 //!
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
-//!   closing part (table, `--suggest`'s fragments; JSONL, Nagios and Prometheus come next);
+//!   closing part (table, `--suggest`'s fragments; JSONL and Nagios come next);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
-//!   SARIF, Markdown).
+//!   SARIF, Markdown, and the Prometheus exposition, whose metric families each gather every
+//!   target's samples).
 //!
 //! `drift` renders the drift between two reports (`tlscheck diff`, `--baseline`).
 
@@ -13,6 +14,7 @@ pub mod drift;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod prometheus;
 pub mod sarif;
 pub mod suggest;
 pub mod table;
@@ -38,6 +40,7 @@ pub enum Format {
     Junit,
     Sarif,
     Markdown,
+    Prometheus,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -136,5 +139,6 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
         Format::Junit => Renderer::WholeRun(Box::new(junit::JunitRenderer::new(options))),
         Format::Sarif => Renderer::WholeRun(Box::new(sarif::SarifRenderer::new(options))),
         Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
+        Format::Prometheus => Renderer::WholeRun(Box::new(prometheus::PrometheusRenderer::new())),
     }
 }
