@@ -11,9 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages: servers and peers. nginx and apache2 live in /usr/sbin, which is not on every
 # PATH (tests/suggest.rs runs Apache from its own httpd.conf);
-# the testssl.sh package installs `testssl`.
-apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip)
-needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3)
+# the testssl.sh package installs `testssl`; the prometheus package installs `prometheus` and
+# `promtool` in /usr/bin (tests/prometheus.rs checks the exposition with promtool,
+# tests/prometheus_server.rs runs a real Prometheus against `tlscheck serve`).
+apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip prometheus)
+needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
 # tests/suggest.rs the app --suggest python writes.

@@ -22,7 +22,7 @@ use super::{Record, RenderError, RunRenderer};
 use crate::analysis::protocol::support;
 use crate::analysis::Severity;
 use crate::facts::{CertificateFacts, ChainFacts, Outcome, Support};
-use crate::policy::grade::weakest_suite;
+use crate::policy::grade::{cipher_strength, weakest_suite};
 use crate::policy::Verdict;
 use crate::tls::ProtocolVersion;
 use crate::x509::parse::go_subject_and_issuer;
@@ -265,13 +265,13 @@ const LEGACY_PROTOCOL: (&str, MetricType, &str) = (
 const WEAKEST_CIPHER_INFO: (&str, MetricType, &str) = (
     "tlscheck_weakest_cipher_info",
     MetricType::Gauge,
-    "The weakest cipher suite the server accepts (fewest bulk key bits, then no forward secrecy, then not AEAD, then the oldest version)",
+    "The weakest cipher suite the server accepts (lowest bulk cipher strength, then no forward secrecy, then not AEAD, then the oldest version)",
 );
 // Not `_bits`: promtool asks for bytes as the base unit, and key strength is counted in bits.
 const WEAKEST_CIPHER_STRENGTH: (&str, MetricType, &str) = (
     "tlscheck_weakest_cipher_strength",
     MetricType::Gauge,
-    "Bulk cipher key length in bits of the weakest cipher suite the server accepts (0 for a NULL cipher)",
+    "Bulk cipher strength in bits of the weakest cipher suite the server accepts (3DES counts 112, a NULL cipher 0)",
 );
 const OCSP_STAPLED: (&str, MetricType, &str) = (
     "tlscheck_ocsp_stapled",
@@ -577,11 +577,7 @@ fn add_record(exposition: &mut Exposition, record: &Record, label: TargetLabel) 
             ],
             1.0,
         );
-        put(
-            WEAKEST_CIPHER_STRENGTH,
-            &[],
-            if suite.null { 0.0 } else { suite.bits as f64 },
-        );
+        put(WEAKEST_CIPHER_STRENGTH, &[], cipher_strength(suite) as f64);
     }
     if let Outcome::Ok(connection) = &facts.connection {
         put(
