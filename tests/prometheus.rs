@@ -599,3 +599,28 @@ fn the_exit_code_is_the_gate_of_every_format() {
         );
     }
 }
+
+#[test]
+fn the_readme_rules_and_scrape_configurations_pass_promtool() {
+    let dir = tempfile::tempdir().expect("directory");
+    let promtool = require_tool("promtool");
+    for (block, check) in [
+        ("prometheus-rules", "rules"),
+        ("prometheus-scrape", "config"),
+        ("prometheus-hashmod", "config"),
+    ] {
+        let path = dir.path().join(format!("{block}.yml"));
+        std::fs::write(&path, readme_yaml(block)).expect("write");
+        let output = std::process::Command::new(&promtool)
+            .args(["check", check])
+            .arg(&path)
+            .output()
+            .expect("run promtool");
+        assert!(
+            output.status.success(),
+            "promtool check {check} on the README's {block}:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

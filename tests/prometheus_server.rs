@@ -1,13 +1,13 @@
-//! `tlscheck serve` behind a real Prometheus (Debian's `prometheus` package) on 127.0.0.1: the
-//! scrape configuration blackbox_exporter's README shows (the target as `__param_target`, then
-//! `instance`, the exporter as `__address__`), and the series Prometheus stored, read back
-//! through its HTTP API; then two exporters sharing a target list by `hashmod` relabeling, each
-//! target probed by exactly one of them, once per scrape interval.
+//! `tlscheck serve` behind a real Prometheus (Debian's `prometheus` package) on 127.0.0.1, with
+//! the scrape configurations of our README (read from it, with loopback addresses put in): the
+//! one blackbox_exporter's README shows (the target as `__param_target`, then `instance`, the
+//! exporter as `__address__`), and the series Prometheus stored, read back through its HTTP API;
+//! then two exporters sharing a target list by `hashmod` relabeling, each target probed by
+//! exactly one of them, once per scrape interval.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -37,58 +37,15 @@ fn not_after(fixture: &str) -> f64 {
         .unwrap_or_else(|_| panic!("date could not read {date:?}"))
 }
 
-/// A scrape job probing `targets` through the exporter at `exporter`, relabelled as
-/// blackbox_exporter's README shows, with `extra` relabelling first (e.g. the hashmod shard).
-fn probe_job(
-    name: &str,
-    module: &str,
-    targets: &[String],
-    exporter: SocketAddr,
-    extra: &str,
-) -> String {
-    let targets: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
-    format!(
-        "  - job_name: {name}
-    metrics_path: /probe
-    params:
-      module: [{module}]
-    static_configs:
-      - targets: [{targets}]
-    relabel_configs:
-{extra}      - source_labels: [__address__]
-        target_label: __param_target
-      - source_labels: [__param_target]
-        target_label: instance
-      - target_label: __address__
-        replacement: '{exporter}'
-",
-        targets = targets.join(", ")
-    )
+/// A `global` section scraping every `interval`, with the same scrape timeout.
+fn global(interval: &str) -> String {
+    format!("global:\n  scrape_interval: {interval}\n  scrape_timeout: {interval}\n")
 }
 
-/// Keeps the targets whose hash of `__address__` modulo `shards` is `shard`.
-fn hashmod(shards: u32, shard: u32) -> String {
-    format!(
-        "      - source_labels: [__address__]
-        modulus: {shards}
-        target_label: __tmp_hash
-        action: hashmod
-      - source_labels: [__tmp_hash]
-        regex: '{shard}'
-        action: keep
-"
-    )
-}
-
-fn config(interval: &str, jobs: &[String]) -> String {
-    format!(
-        "global:
-  scrape_interval: {interval}
-  scrape_timeout: {interval}
-scrape_configs:
-{}",
-        jobs.concat()
-    )
+/// `['a', 'b']`.
+fn yaml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("'{item}'")).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 #[test]
@@ -110,20 +67,15 @@ fn prometheus_stores_the_series_of_blackbox_style_scrapes() {
     let targets: Vec<String> = ["good.test:443", "expired.test:443", "closed.test:443"]
         .map(String::from)
         .to_vec();
-    let own_job = format!(
-        "  - job_name: tlscheck_exporter
-    static_configs:
-      - targets: ['{}']
-",
-        exporter.addr
+    // The README's configuration, with the lab's targets and the exporter's loopback address.
+    let scrape = replaced(
+        &readme_yaml("prometheus-scrape"),
+        "['www.example.com:443', 'api.example.com:443']",
+        &yaml_list(&targets),
+        1,
     );
-    let prometheus = PrometheusServer::start(&config(
-        "2s",
-        &[
-            probe_job("tlscheck", "full", &targets, exporter.addr, ""),
-            own_job,
-        ],
-    ));
+    let scrape = replaced(&scrape, "127.0.0.1:9219", &exporter.addr.to_string(), 2);
+    let prometheus = PrometheusServer::start(&format!("{}{scrape}", global("2s")));
 
     let limit = Duration::from_secs(30);
     let success = prometheus.wait_for("probe_success{job=\"tlscheck\"}", "instance", limit, |v| {
@@ -253,25 +205,29 @@ fn two_exporters_share_the_targets_by_hashmod_each_probed_once_per_interval() {
     let first = Exporter::start(&args);
     let second = Exporter::start(&args);
     let interval = Duration::from_secs(2);
-    let prometheus = PrometheusServer::start(&config(
-        "2s",
-        &[
-            probe_job(
-                "tlscheck-shard-0",
-                "quick",
-                &targets,
-                first.addr,
-                &hashmod(2, 0),
-            ),
-            probe_job(
-                "tlscheck-shard-1",
-                "quick",
-                &targets,
-                second.addr,
-                &hashmod(2, 1),
-            ),
-        ],
-    ));
+    // The README's two jobs, reading the target list from a file as there.
+    let dir = tempfile::tempdir().expect("target list directory");
+    let list = dir.path().join("tlscheck-targets.yml");
+    std::fs::write(&list, format!("- targets: {}\n", yaml_list(&targets))).expect("write targets");
+    let jobs = replaced(
+        &readme_yaml("prometheus-hashmod"),
+        "/etc/prometheus/tlscheck-targets.yml",
+        &list.display().to_string(),
+        2,
+    );
+    let jobs = replaced(
+        &jobs,
+        "exporter-0.example.net:9219",
+        &first.addr.to_string(),
+        1,
+    );
+    let jobs = replaced(
+        &jobs,
+        "exporter-1.example.net:9219",
+        &second.addr.to_string(),
+        1,
+    );
+    let prometheus = PrometheusServer::start(&format!("{}{jobs}", global("2s")));
 
     // Prometheus' own view: each target in exactly one job, every target in one.
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -23,6 +23,8 @@ Examples:
   tlscheck www.example.com --format json > monday.json
   tlscheck www.example.com --baseline monday.json
   tlscheck diff monday.json tuesday.json
+  tlscheck www.example.com api.example.com --format prometheus > tlscheck.prom
+  tlscheck serve --allow '*.example.com'
   tlscheck demo";
 
 const DIFF_AFTER_HELP: &str = "\
@@ -111,6 +113,10 @@ Endpoints:
 Each probe's time budget is Prometheus' X-Prometheus-Scrape-Timeout-Seconds less 0.5 s (less
 half when it is under a second), at most --target-timeout. SIGTERM or Ctrl-C: stop accepting,
 let the probes in flight finish (at most --target-timeout), exit 0.
+
+Exit codes:
+  0  stopped by SIGTERM or Ctrl-C
+  2  a bad flag, no --allow, or an address --listen cannot listen on
 
 Examples:
   tlscheck serve --allow '*.example.com' --allow 'api.example.net:8443'

@@ -217,6 +217,33 @@ pub fn assert_promtool_accepts(text: &str) {
     );
 }
 
+/// The YAML block of the README between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+pub fn readme_yaml(name: &str) -> String {
+    let readme = fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start_marker = format!("<!-- {name}:start -->\n```yaml\n");
+    let start = readme
+        .find(&start_marker)
+        .unwrap_or_else(|| panic!("README.md has no {name}:start marker"))
+        + start_marker.len();
+    let end = readme[start..]
+        .find(&format!("```\n<!-- {name}:end -->"))
+        .unwrap_or_else(|| panic!("README.md has no {name}:end marker"))
+        + start;
+    readme[start..end].to_string()
+}
+
+/// `text` with `from` replaced by `to`, which must occur `count` times.
+#[track_caller]
+pub fn replaced(text: &str, from: &str, to: &str, count: usize) -> String {
+    assert_eq!(
+        text.matches(from).count(),
+        count,
+        "{from:?} should occur {count} times in:\n{text}"
+    );
+    text.replace(from, to)
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
