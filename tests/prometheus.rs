@@ -624,3 +624,61 @@ fn the_readme_rules_and_scrape_configurations_pass_promtool() {
         );
     }
 }
+
+#[test]
+fn a_server_speaking_only_tls_1_0_fails_the_probe_but_keeps_its_facts() {
+    // No TLS 1.2 or 1.3 handshake completes (what a current client needs), so probe_success is
+    // 0; the enumeration still read the chain and the versions.
+    let server = OpensslServer::new("good-fullchain.pem", "good.key")
+        .everything()
+        .tls10_only()
+        .start();
+    let mut args = vec!["old.test".to_string()];
+    args.extend(connect_to("old.test", 443, server.port()));
+    args.extend(
+        [
+            "--no-http",
+            "--ca-file",
+            &cert("root.pem"),
+            "--format",
+            "prometheus",
+        ]
+        .map(String::from),
+    );
+    let output = tlscheck(args);
+    assert_eq!(output.code, 1, "{output}");
+    assert_promtool_accepts(&output.stdout);
+    let samples = parse_exposition(&output.stdout);
+    let t = ("target", "old.test");
+    assert_eq!(
+        sample_value(&samples, "probe_success", &[t]),
+        Some(0.0),
+        "{output}"
+    );
+    assert!(samples_named(&samples, "probe_tls_version_info", &[t]).is_empty());
+    let chain = chain_of("good-fullchain.pem", "good.test", true, NOW);
+    let earliest = chain
+        .certificates
+        .iter()
+        .map(|c| c.not_after)
+        .min()
+        .expect("certificates");
+    assert_eq!(
+        sample_value(&samples, "probe_ssl_earliest_cert_expiry", &[t]),
+        Some(earliest as f64),
+        "{output}"
+    );
+    assert_eq!(
+        sample_value(
+            &samples,
+            "tlscheck_legacy_protocol_accepted",
+            &[t, ("version", "TLS 1.0")]
+        ),
+        Some(1.0),
+        "{output}"
+    );
+    assert_eq!(
+        sample_value(&samples, "tlscheck_verdict", &[t, ("verdict", "fail")]),
+        Some(1.0)
+    );
+}

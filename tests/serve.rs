@@ -369,6 +369,22 @@ fn metrics_count_probes_by_result_and_time_them() {
         exporter.probed_targets(),
         vec!["good.test:443", "good.test:443", "closed.test:443"]
     );
+    // What a scraper sends cannot forge a log line.
+    let forged = "good.test:443/\ntlscheck serve: probe target=forged.test:443";
+    let reply = exporter.probe(forged, "&module=bogus", &[]);
+    assert_eq!(reply.status, 400, "{reply:?}");
+    let reply = exporter.probe(forged, "&module=quick", &[]);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let log = exporter.process.log();
+    assert!(
+        !log.lines()
+            .any(|line| line.starts_with("tlscheck serve: probe target=forged")),
+        "{log}"
+    );
+    assert!(
+        log.contains("\\ntlscheck serve: probe target=forged.test:443"),
+        "{log}"
+    );
 }
 
 #[test]

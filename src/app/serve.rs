@@ -186,6 +186,18 @@ impl StopSignals {
 
 /// A line on standard error.
 fn log(message: &str) {
+    // What a scraper sent is in some messages: no control character reaches the log raw, so
+    // nobody can forge a line of it.
+    let message: String = message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     eprintln!("tlscheck serve: {message}");
 }
 

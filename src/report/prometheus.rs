@@ -469,8 +469,9 @@ fn add_record(exposition: &mut Exposition, record: &Record, label: TargetLabel) 
     };
     let flag = |value: bool| if value { 1.0 } else { 0.0 };
 
-    // A probe succeeds when a TLS handshake with the target completed, whatever the certificate:
-    // the verdict says whether the target passes.
+    // A probe succeeds when a TLS handshake with the target completed (rustls: TLS 1.2 or 1.3,
+    // what current clients speak), whatever the certificate: the verdict says whether the
+    // target passes.
     let connection = facts.connection.ok();
     put(PROBE_SUCCESS, &[], flag(connection.is_some()));
     put(PROBE_DURATION, &[], facts.duration.as_secs_f64());
