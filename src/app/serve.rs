@@ -110,6 +110,10 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, AppError> {
         }
     };
     if !drained {
+        log(&format!(
+            "cutting {} connection(s) short",
+            connections.len()
+        ));
         connections.shutdown().await;
     }
     log("stopped");
@@ -255,7 +259,10 @@ pub fn probe_budget(header: Option<&str>, limit: Duration) -> Result<Duration, S
             format!("{SCRAPE_TIMEOUT_HEADER} '{text}' is not a number of seconds above 0")
         })?;
     let margin = SCRAPE_TIMEOUT_MARGIN.as_secs_f64().min(seconds / 2.0);
-    Ok(Duration::from_secs_f64(seconds - margin).min(limit))
+    // Bounded before it becomes a Duration, which a huge number would overflow.
+    Ok(Duration::from_secs_f64(
+        (seconds - margin).min(limit.as_secs_f64()),
+    ))
 }
 
 /// The exporter's own counts, for `/metrics`.
@@ -289,6 +296,8 @@ struct Exporter {
     connector: Arc<Connector>,
     probes: Arc<Semaphore>,
     in_flight: AtomicUsize,
+    /// `--policy`, for probes whose scrape names none.
+    default_policy: Arc<Policy>,
     /// Built-in profiles named by `policy=`, compiled once.
     policies: Mutex<HashMap<String, Arc<Policy>>>,
     counts: Mutex<Counts>,
@@ -338,6 +347,7 @@ impl Exporter {
             )),
             probes: Arc::new(Semaphore::new(settings.max_concurrent_probes)),
             in_flight: AtomicUsize::new(0),
+            default_policy: Arc::new(settings.policy.clone()),
             policies: Mutex::default(),
             counts: Mutex::default(),
             started: std::time::SystemTime::now(),
@@ -413,7 +423,7 @@ impl Exporter {
     /// The policy of `policy=`, or `--policy` without one.
     fn policy(&self, name: Option<&str>) -> Result<Arc<Policy>, Refusal> {
         let Some(name) = name else {
-            return Ok(Arc::new(self.settings.policy.clone()));
+            return Ok(self.default_policy.clone());
         };
         let mut policies = self.policies.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(policy) = policies.get(name) {
@@ -640,6 +650,7 @@ mod tests {
             Ok(Duration::from_millis(300))
         );
         assert_eq!(probe_budget(Some("120"), limit), Ok(limit));
+        assert_eq!(probe_budget(Some("1e300"), limit), Ok(limit));
         for bad in ["", "soon", "0", "-1", "NaN", "inf"] {
             let error = probe_budget(Some(bad), limit).expect_err(bad);
             assert!(error.contains(SCRAPE_TIMEOUT_HEADER), "{error}");
