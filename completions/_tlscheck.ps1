@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check a policy file, or print a built-in profile as a policy file to start from')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run as a Prometheus exporter: /probe?target=HOST:PORT scans one target and answers with its metrics (blackbox_exporter''s multi-target pattern), /metrics with the exporter''s own')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -111,6 +112,29 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
         'tlscheck;policy;help;help' {
             break
         }
+        'tlscheck;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on for HTTP')
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Targets the exporter may probe: HOST or HOST:PORT, * and ? as wildcards (*.example.com, www.example.com:443, 10.1.2.*:*, [2001:db8::1]:443); repeatable and required (--allow ''*'' lets anyone who reaches the exporter have it probe any host)')
+            [CompletionResult]::new('--max-concurrent-probes', '--max-concurrent-probes', [CompletionResultType]::ParameterName, 'Probes running at once; a scrape beyond them gets HTTP 503')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy of a probe whose scrape names none: a built-in profile (mozilla-intermediate, mozilla-modern, mozilla-old@5.7, ...), none, or a policy file (TOML)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'A finding at least this severe fails the target (tlscheck_verdict) [default: the policy file''s fail_on, else high]')
+            [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, 'Warn when the certificate expires within this many days')
+            [CompletionResult]::new('--crit-days', '--crit-days', [CompletionResultType]::ParameterName, 'Critical when the certificate expires within this many days')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed for each network step (resolve, connect, handshake, response)')
+            [CompletionResult]::new('--target-timeout', '--target-timeout', [CompletionResultType]::ParameterName, 'Most seconds a probe may take, whatever the scrape timeout')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file (repeatable)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Root store to judge chains against')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM, with its chain) to present for mutual TLS')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Private key (PEM) of --client-cert')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against what was asked for')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Use ADDR for HOST:PORT (repeatable)')
+            [CompletionResult]::new('--http-port', '--http-port', [CompletionResultType]::ParameterName, 'Port of the plain-HTTP redirect check, on the target''s host')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once to one server address, across all probes')
+            [CompletionResult]::new('--no-http', '--no-http', [CompletionResultType]::ParameterName, 'Skip the plain-HTTP redirect check')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tlscheck;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -120,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Check a policy file, or print a built-in profile as a policy file to start from')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run as a Prometheus exporter: /probe?target=HOST:PORT scans one target and answers with its metrics (blackbox_exporter''s multi-target pattern), /metrics with the exporter''s own')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -139,6 +164,9 @@ Register-ArgumentCompleter -Native -CommandName 'tlscheck' -ScriptBlock {
             break
         }
         'tlscheck;help;policy;show' {
+            break
+        }
+        'tlscheck;help;serve' {
             break
         }
         'tlscheck;help;completions' {

@@ -31,6 +31,9 @@ _tlscheck() {
             tlscheck,policy)
                 cmd="tlscheck__subcmd__policy"
                 ;;
+            tlscheck,serve)
+                cmd="tlscheck__subcmd__serve"
+                ;;
             tlscheck__subcmd__help,completions)
                 cmd="tlscheck__subcmd__help__subcmd__completions"
                 ;;
@@ -45,6 +48,9 @@ _tlscheck() {
                 ;;
             tlscheck__subcmd__help,policy)
                 cmd="tlscheck__subcmd__help__subcmd__policy"
+                ;;
+            tlscheck__subcmd__help,serve)
+                cmd="tlscheck__subcmd__help__subcmd__serve"
                 ;;
             tlscheck__subcmd__help__subcmd__policy,check)
                 cmd="tlscheck__subcmd__help__subcmd__policy__subcmd__check"
@@ -77,7 +83,7 @@ _tlscheck() {
 
     case "${cmd}" in
         tlscheck)
-            opts="-i -f -h -V --input --format --color --fix-for --unreachable --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --all-ips --quick --max-connections --concurrency --help --version demo diff policy completions help"
+            opts="-i -f -h -V --input --format --color --fix-for --unreachable --sni --connect-to --resolve --ca-file --trust --client-cert --client-key --http-port --no-http --timeout --target-timeout --warn-days --crit-days --fail-on --policy --baseline --suggest --all-ips --quick --max-connections --concurrency --help --version demo diff policy serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -92,11 +98,11 @@ _tlscheck() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -212,11 +218,11 @@ _tlscheck() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios prometheus" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json junit sarif markdown jsonl nagios prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -265,7 +271,7 @@ _tlscheck() {
             return 0
             ;;
         tlscheck__subcmd__help)
-            opts="demo diff policy completions help"
+            opts="demo diff policy serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +382,20 @@ _tlscheck() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tlscheck__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tlscheck__subcmd__policy)
             opts="-h --help check show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -467,6 +487,88 @@ _tlscheck() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tlscheck__subcmd__serve)
+            opts="-h --listen --allow --max-concurrent-probes --policy --fail-on --warn-days --crit-days --timeout --target-timeout --ca-file --trust --client-cert --client-key --connect-to --resolve --http-port --no-http --max-connections --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-concurrent-probes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -W "webpki system" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

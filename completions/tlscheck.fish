@@ -31,7 +31,8 @@ junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per ru
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
 markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
 jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'
-nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'"
+nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s probe_* metrics and tlscheck_* ones), one target label per target, e.g. for node_exporter\'s textfile collector'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -74,6 +75,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -s V -l version -d 'Prin
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "serve" -d 'Run as a Prometheus exporter: /probe?target=HOST:PORT scans one target and answers with its metrics (blackbox_exporter\'s multi-target pattern), /metrics with the exporter\'s own'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "completions" -d 'Print a shell completion script'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -s f -l format -d 'Output format' -r -f -a "table\t'Readable tables'
@@ -82,7 +84,8 @@ junit\t'JUnit XML for CI test reports: a testsuite per target, a testcase per ru
 sarif\t'SARIF 2.1.0 for code scanning (GitHub): the catalogue as rules, findings as results'
 markdown\t'Markdown for a pull-request comment: verdict first, failing findings only'
 jsonl\t'JSON Lines: one line per target as it is scanned, then a summary line'
-nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'"
+nagios\t'A Nagios/Icinga plugin: a status line with performance data, long output per target, and the plugin\'s exit code (see below)'
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s probe_* metrics and tlscheck_* ones), one target label per target, e.g. for node_exporter\'s textfile collector'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand demo" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,11 +112,36 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_see
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l listen -d 'Address and port to listen on for HTTP' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l allow -d 'Targets the exporter may probe: HOST or HOST:PORT, * and ? as wildcards (*.example.com, www.example.com:443, 10.1.2.*:*, [2001:db8::1]:443); repeatable and required (--allow \'*\' lets anyone who reaches the exporter have it probe any host)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-concurrent-probes -d 'Probes running at once; a scrape beyond them gets HTTP 503' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l policy -d 'Policy of a probe whose scrape names none: a built-in profile (mozilla-intermediate, mozilla-modern, mozilla-old@5.7, ...), none, or a policy file (TOML)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l fail-on -d 'A finding at least this severe fails the target (tlscheck_verdict) [default: the policy file\'s fail_on, else high]' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l crit-days -d 'Critical when the certificate expires within this many days' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l target-timeout -d 'Most seconds a probe may take, whatever the scrape timeout' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l trust -d 'Root store to judge chains against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
+system\t'The operating system\'s trust store'"
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-key -d 'Private key (PEM) of --client-cert' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against what was asked for' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l resolve -d 'Use ADDR for HOST:PORT (repeatable)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l http-port -d 'Port of the plain-HTTP redirect check, on the target\'s host' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-connections -d 'Connections open at once to one server address, across all probes' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l no-http -d 'Skip the plain-HTTP redirect check'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "demo" -d 'Start local demo servers (good, misconfigured, mutual TLS) on 127.0.0.1 and scan them'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "diff" -d 'Compare two JSON reports (schema_version 1 or 2) and list what changed; exit 1 on a regression'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "policy" -d 'Check a policy file, or print a built-in profile as a policy file to start from'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "serve" -d 'Run as a Prometheus exporter: /probe?target=HOST:PORT scans one target and answers with its metrics (blackbox_exporter\'s multi-target pattern), /metrics with the exporter\'s own'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and not __fish_seen_subcommand_from demo diff policy serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a policy file: exit 0 and a summary when it is valid, else exit 2 and what is wrong (file, line, column and key)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print a built-in profile (mozilla-intermediate, mozilla-modern@6.0, mozilla-old@5.7, ...) as a policy file stating each of its rules'

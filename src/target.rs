@@ -37,6 +37,8 @@ pub enum TargetError {
     },
     #[error("cannot read the target list '{origin}': {reason}")]
     Read { origin: String, reason: String },
+    #[error("invalid --allow '{input}': {reason} (expected HOST or HOST:PORT, with * and ? as wildcards)")]
+    Allow { input: String, reason: String },
 }
 
 /// The host part of a target.
@@ -585,6 +587,128 @@ pub fn parse_list(origin: &str, text: &str) -> Result<Vec<Target>, TargetError> 
     Ok(targets)
 }
 
+/// A `--allow` pattern of `tlscheck serve`: the targets it may probe. `HOST` or `HOST:PORT`, where
+/// `*` stands for any run of characters (dots included) and `?` for one; a pattern without a
+/// port allows every port. IPv6 addresses go in brackets (`[2001:db8::1]:443`). Matched against
+/// the target as asked for (its host, lower case, and its HTTPS port), before any name is
+/// resolved or `--connect-to` applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetPattern {
+    text: String,
+    host: String,
+    port: Option<String>,
+}
+
+impl TargetPattern {
+    pub fn parse(input: &str) -> Result<TargetPattern, TargetError> {
+        let invalid = |reason: &str| TargetError::Allow {
+            input: input.to_string(),
+            reason: reason.to_string(),
+        };
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(invalid("the pattern is empty"));
+        }
+        if text.contains("://") || text.contains('/') {
+            return Err(invalid("a pattern names a host and port, not a URL"));
+        }
+        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+            let close = rest
+                .find(']')
+                .ok_or_else(|| invalid("missing ']' after the IPv6 address"))?;
+            let inside = &rest[..close];
+            // A literal address is compared in its usual form; a wildcard one as written.
+            let inside = match inside.parse::<std::net::Ipv6Addr>() {
+                Ok(address) => address.to_string(),
+                Err(_) => inside.to_ascii_lowercase(),
+            };
+            let port = match &rest[close + 1..] {
+                "" => None,
+                after => Some(
+                    after
+                        .strip_prefix(':')
+                        .ok_or_else(|| invalid("expected ':PORT' after the IPv6 address"))?,
+                ),
+            };
+            (format!("[{inside}]"), port)
+        } else {
+            match text.matches(':').count() {
+                0 => (text.to_ascii_lowercase(), None),
+                1 => {
+                    let (host, port) = text.split_once(':').unwrap_or((text, ""));
+                    (host.to_ascii_lowercase(), Some(port))
+                }
+                _ => {
+                    return Err(invalid(
+                        "an IPv6 address goes in brackets, e.g. [2001:db8::1]:443",
+                    ))
+                }
+            }
+        };
+        if host.is_empty() || host == "[]" {
+            return Err(invalid("the host is empty"));
+        }
+        if let Some(port) = port {
+            if port.is_empty()
+                || !port
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '*' || c == '?')
+            {
+                return Err(invalid("the port must be digits, * or ?"));
+            }
+        }
+        Ok(TargetPattern {
+            text: text.to_string(),
+            host,
+            port: port.map(str::to_string),
+        })
+    }
+
+    /// The pattern as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `target` (its host and HTTPS port) is one the pattern allows.
+    pub fn matches(&self, target: &Target) -> bool {
+        let host = target.host.authority().to_ascii_lowercase();
+        let port_matches = match &self.port {
+            Some(port) => glob_matches(port.as_bytes(), target.port.to_string().as_bytes()),
+            None => true,
+        };
+        port_matches && glob_matches(self.host.as_bytes(), host.as_bytes())
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of bytes and `?` for one.
+fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // Where the last `*` was, and the text position it now stands for up to.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // Let the last `*` take one more byte and try again.
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|c| *c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,5 +861,56 @@ mod tests {
         );
         let error = Target::parse("999.1.1.1").unwrap_err().to_string();
         assert!(error.contains("not a valid IPv4 address"), "{error}");
+    }
+
+    fn allows(pattern: &str, target: &str) -> bool {
+        TargetPattern::parse(pattern)
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"))
+            .matches(&parse(target))
+    }
+
+    #[test]
+    fn allow_patterns_match_host_and_port_with_wildcards() {
+        assert!(allows("*.example.com", "www.example.com"));
+        assert!(allows("*.example.com", "a.b.example.com:8443"));
+        assert!(!allows("*.example.com", "example.com"));
+        assert!(!allows("*.example.com", "www.example.com.evil.test"));
+        assert!(allows(
+            "WWW.Example.com:443",
+            "https://www.example.com/login"
+        ));
+        assert!(!allows("www.example.com:443", "www.example.com:8443"));
+        assert!(allows("www.example.com:84?3", "www.example.com:8443"));
+        assert!(allows("10.0.0.*:*", "10.0.0.7:9443"));
+        assert!(!allows("10.0.0.*", "10.0.1.7"));
+        assert!(allows("*", "[2001:db8::1]:443"));
+        assert!(allows("[2001:DB8:0::1]:443", "[2001:db8::1]"));
+        assert!(!allows("[2001:db8::1]:443", "[2001:db8::2]"));
+        assert!(allows("good.test:*", "good.test:1"));
+        assert!(allows("a*b*c", "aXXbYYc"));
+        assert!(!allows("a*b*c", "aXXbYY"));
+    }
+
+    #[test]
+    fn allow_patterns_that_cannot_match_a_target_are_refused() {
+        for bad in [
+            "",
+            "https://example.com",
+            "example.com/path",
+            "2001:db8::1",
+            "host:",
+            "host:80x",
+            "[::1",
+            "[::1]443",
+            "[]:443",
+        ] {
+            let error = TargetPattern::parse(bad).expect_err(bad);
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("invalid --allow '{bad}'")),
+                "{error}"
+            );
+        }
     }
 }

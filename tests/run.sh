@@ -14,9 +14,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # the testssl.sh package installs `testssl`.
 # libmonitoring-plugin-perl: tests/nagios.rs reads --format nagios's performance data with the
 # Monitoring Plugins' own Perl parser (Monitoring::Plugin::Performance).
+# prometheus: installs `prometheus` and `promtool` in /usr/bin (tests/prometheus.rs checks the
+# exposition with promtool, tests/prometheus_server.rs runs a real Prometheus against `tlscheck serve`).
 apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip
-    perl libmonitoring-plugin-perl)
-needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3)
+    perl libmonitoring-plugin-perl prometheus)
+needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
 # tests/suggest.rs the app --suggest python writes.

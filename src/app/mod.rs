@@ -7,6 +7,7 @@ pub mod diff;
 pub mod policy;
 pub mod progress;
 pub mod scan;
+pub mod serve;
 
 use std::io::IsTerminal;
 
@@ -97,6 +98,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
         Some(Command::Demo(args)) => runtime.block_on(demo::run(args, &mut out)),
         Some(Command::Diff(args)) => diff::run(args, &mut out),
         Some(Command::Policy(command)) => policy::run(command, &mut out),
+        Some(Command::Serve(args)) => runtime.block_on(serve::run(args)),
         Some(Command::Completions { shell }) => {
             out.write(&completions(shell))?;
             Ok(ExitCode::Clean)

@@ -123,7 +123,7 @@ pub async fn run<W: Write>(args: ScanArgs, out: &mut Writer<W>) -> Result<ExitCo
         }
         // Their documents have no place for it: the drift goes to standard error. (Settings
         // refuse --baseline with --format nagios.)
-        Format::Junit | Format::Sarif | Format::Nagios => {
+        Format::Junit | Format::Sarif | Format::Nagios | Format::Prometheus => {
             let mut errors = Writer::new(std::io::stderr());
             errors.write(&text(
                 &drift,

@@ -36,6 +36,8 @@ Examples:
   tlscheck www.example.com --format json > monday.json
   tlscheck www.example.com --baseline monday.json
   tlscheck diff monday.json tuesday.json
+  tlscheck www.example.com api.example.com --format prometheus > tlscheck.prom
+  tlscheck serve --allow '*.example.com'
   tlscheck demo";
 
 const DIFF_AFTER_HELP: &str = "\
@@ -101,6 +103,9 @@ pub enum Command {
     /// Check a policy file, or print a built-in profile as a policy file to start from
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Run as a Prometheus exporter: /probe?target=HOST:PORT scans one target and answers with its
+    /// metrics (blackbox_exporter's multi-target pattern), /metrics with the exporter's own
+    Serve(ServeArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -122,6 +127,115 @@ pub enum PolicyCommand {
         /// The built-in profile
         name: String,
     },
+}
+
+const SERVE_AFTER_HELP: &str = "\
+Endpoints:
+  /probe?target=HOST[:PORT]  scan the target, answer with its metrics (HTTP 200 even when the
+                             probe fails: probe_success says so); &policy=NAME checks it against a
+                             built-in profile (or none) instead of --policy; &module=quick makes
+                             one handshake instead of the full enumeration (module=full, the
+                             default); 403 for a target no --allow pattern matches, before any
+                             packet is sent to it; 503 when --max-concurrent-probes are running
+  /metrics                   the exporter's own: probes by result, their durations, in flight,
+                             requests refused
+
+Each probe's time budget is Prometheus' X-Prometheus-Scrape-Timeout-Seconds less 0.5 s (less
+half when it is under a second), at most --target-timeout. SIGTERM or Ctrl-C: stop accepting,
+let the probes in flight finish (at most --target-timeout), exit 0.
+
+Exit codes:
+  0  stopped by SIGTERM or Ctrl-C
+  2  a bad flag, no --allow, or an address --listen cannot listen on
+
+Examples:
+  tlscheck serve --allow '*.example.com' --allow 'api.example.net:8443'
+  tlscheck serve --listen 0.0.0.0:9219 --allow '10.1.*' --policy mozilla-modern
+  curl 'http://127.0.0.1:9219/probe?target=www.example.com:443&module=quick'";
+
+/// Default address of `tlscheck serve`. The exporter port range of Prometheus' allocation list
+/// (9100-9999) is full; 9219 is not blackbox_exporter's 9115, so both can run on one machine.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9219";
+
+#[derive(Debug, Args)]
+#[command(after_help = SERVE_AFTER_HELP)]
+pub struct ServeArgs {
+    /// Address and port to listen on for HTTP
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
+    pub listen: String,
+
+    /// Targets the exporter may probe: HOST or HOST:PORT, * and ? as wildcards (*.example.com,
+    /// www.example.com:443, 10.1.2.*:*, [2001:db8::1]:443); repeatable and required (--allow '*'
+    /// lets anyone who reaches the exporter have it probe any host)
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
+
+    /// Probes running at once; a scrape beyond them gets HTTP 503
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_concurrent_probes: usize,
+
+    /// Policy of a probe whose scrape names none: a built-in profile (mozilla-intermediate,
+    /// mozilla-modern, mozilla-old@5.7, ...), none, or a policy file (TOML)
+    #[arg(long, value_name = "NAME|FILE", default_value = crate::policy::DEFAULT_PROFILE)]
+    pub policy: String,
+
+    /// A finding at least this severe fails the target (tlscheck_verdict) [default: the policy
+    /// file's fail_on, else high]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Warn when the certificate expires within this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: i64,
+
+    /// Critical when the certificate expires within this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub crit_days: i64,
+
+    /// Seconds allowed for each network step (resolve, connect, handshake, response)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// Most seconds a probe may take, whatever the scrape timeout
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub target_timeout: f64,
+
+    /// Also trust the CA certificates in this PEM file (repeatable)
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+
+    /// Root store to judge chains against
+    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
+    pub trust: TrustChoice,
+
+    /// Client certificate (PEM, with its chain) to present for mutual TLS
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --client-cert
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against
+    /// what was asked for
+    #[arg(long = "connect-to", value_name = "HOST:PORT:ADDR:PORT")]
+    pub connect_to: Vec<String>,
+
+    /// Use ADDR for HOST:PORT (repeatable)
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
+
+    /// Port of the plain-HTTP redirect check, on the target's host
+    #[arg(long, value_name = "PORT", default_value_t = 80)]
+    pub http_port: u16,
+
+    /// Skip the plain-HTTP redirect check
+    #[arg(long)]
+    pub no_http: bool,
+
+    /// Connections open at once to one server address, across all probes
+    #[arg(long, value_name = "N", default_value_t = crate::probe::connector::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Args)]
@@ -303,6 +417,9 @@ pub enum Format {
     /// A Nagios/Icinga plugin: a status line with performance data, long output per target, and
     /// the plugin's exit code (see below)
     Nagios,
+    /// Prometheus text exposition (blackbox_exporter's probe_* metrics and tlscheck_* ones), one
+    /// target label per target, e.g. for node_exporter's textfile collector
+    Prometheus,
 }
 
 /// `--unreachable`: how `--format nagios` reports a target that could not be scanned.

@@ -1,13 +1,16 @@
 //! Settings: turns the command-line flags into validated settings (targets, scan settings, the
 //! policy, the output), or a [`ConfigError`] that names the flag to fix (exit code 2).
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use thiserror::Error;
 
 use crate::analysis::{ExpiryThresholds, Severity};
 use crate::cli::{
-    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, SuggestFor,
+    FailOn, FixFor as FixForArg, Format as FormatArg, OutputArgs, ScanArgs, ServeArgs, SuggestFor,
     TrustChoice, Unreachable,
 };
 use crate::policy::nagios::UnreachableState;
@@ -17,7 +20,7 @@ use crate::remediation::suggest::ProfileChoice;
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
 use crate::scan::{ScanOptions, ScanSettings};
-use crate::target::{ConnectTo, Overrides, Target, TargetError};
+use crate::target::{ConnectTo, Overrides, Target, TargetError, TargetPattern};
 use crate::x509::trust::{RootSource, TrustError, TrustStore};
 
 /// The longest `--timeout` or `--target-timeout` accepted: one day.
@@ -58,6 +61,15 @@ pub enum ConfigError {
     NoTargets(String),
     #[error("--baseline does not combine with --format nagios: a check reports the state now (compare reports with `tlscheck diff`)")]
     BaselineNagios,
+    #[error(
+        "serve probes only the targets an --allow pattern names: give --allow PATTERN \
+         (repeatable), or --allow '*' to let anyone who reaches the exporter have it probe any host"
+    )]
+    NoAllow,
+    #[error("--listen '{value}': {reason}")]
+    Listen { value: String, reason: String },
+    #[error("--max-concurrent-probes must be from 1 to {MAX_CONCURRENCY}, not {0}")]
+    MaxConcurrentProbes(usize),
 }
 
 /// Everything a scan run needs, checked.
@@ -132,6 +144,55 @@ fn read_target_list(path: &std::path::Path) -> Result<Vec<Target>, ConfigError> 
     Ok(crate::target::parse_list(&origin, &text)?)
 }
 
+/// `--connect-to` and `--resolve`, in that order.
+fn overrides(connect_to: &[String], resolve: &[String]) -> Result<Overrides, ConfigError> {
+    let mut overrides = Overrides::default();
+    for rule in connect_to {
+        overrides.rules.push(ConnectTo::parse(rule)?);
+    }
+    for rule in resolve {
+        overrides.rules.push(ConnectTo::parse_resolve(rule)?);
+    }
+    Ok(overrides)
+}
+
+/// `--trust` with the `--ca-file`s.
+fn trust_store(choice: TrustChoice, ca_files: &[PathBuf]) -> Result<TrustStore, ConfigError> {
+    let source = match choice {
+        TrustChoice::Webpki => RootSource::Webpki,
+        TrustChoice::System => RootSource::System,
+    };
+    Ok(TrustStore::load(source, ca_files)?)
+}
+
+/// `--client-cert` with `--client-key`, when given.
+fn client_identity(
+    cert: &Option<PathBuf>,
+    key: &Option<PathBuf>,
+) -> Result<Option<Arc<rustls::sign::CertifiedKey>>, ConfigError> {
+    Ok(match (cert, key) {
+        (Some(cert), Some(key)) => Some(load_client_identity(cert, key, &provider())?),
+        _ => None,
+    })
+}
+
+fn check_days(warn_days: i64, crit_days: i64) -> Result<(), ConfigError> {
+    if crit_days > warn_days {
+        return Err(ConfigError::Days {
+            warn: warn_days,
+            crit: crit_days,
+        });
+    }
+    Ok(())
+}
+
+fn check_max_connections(max_connections: usize) -> Result<(), ConfigError> {
+    if !(1..=MAX_CONNECTIONS).contains(&max_connections) {
+        return Err(ConfigError::MaxConnections(max_connections));
+    }
+    Ok(())
+}
+
 /// Turn the scan flags into targets, scan settings and a policy, checking each.
 pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     if args.baseline.is_some() && format(&args.output) == Format::Nagios {
@@ -155,39 +216,19 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     }
     let timeout = seconds("--timeout", args.timeout)?;
     let target_timeout = seconds("--target-timeout", args.target_timeout)?;
-    if args.crit_days > args.warn_days {
-        return Err(ConfigError::Days {
-            warn: args.warn_days,
-            crit: args.crit_days,
-        });
-    }
+    check_days(args.warn_days, args.crit_days)?;
     if !(1..=MAX_CONCURRENCY).contains(&args.concurrency) {
         return Err(ConfigError::Concurrency(args.concurrency));
     }
-    if !(1..=MAX_CONNECTIONS).contains(&args.max_connections) {
-        return Err(ConfigError::MaxConnections(args.max_connections));
-    }
+    check_max_connections(args.max_connections)?;
     if let Some(sni) = &args.sni {
         if rustls::pki_types::DnsName::try_from(sni.as_str()).is_err() {
             return Err(ConfigError::Sni(sni.clone()));
         }
     }
-    let mut overrides = Overrides::default();
-    for rule in &args.connect_to {
-        overrides.rules.push(ConnectTo::parse(rule)?);
-    }
-    for rule in &args.resolve {
-        overrides.rules.push(ConnectTo::parse_resolve(rule)?);
-    }
-    let source = match args.trust {
-        TrustChoice::Webpki => RootSource::Webpki,
-        TrustChoice::System => RootSource::System,
-    };
-    let trust = TrustStore::load(source, &args.ca_files)?;
-    let client_identity = match (&args.client_cert, &args.client_key) {
-        (Some(cert), Some(key)) => Some(load_client_identity(cert, key, &provider())?),
-        _ => None,
-    };
+    let overrides = overrides(&args.connect_to, &args.resolve)?;
+    let trust = trust_store(args.trust, &args.ca_files)?;
+    let client_identity = client_identity(&args.client_cert, &args.client_key)?;
     let options = ScanOptions {
         timeout,
         target_timeout,
@@ -216,17 +257,26 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
 /// The policy of `--policy` (a built-in profile, `none`, or a policy file), `--fail-on` and the
 /// expiry thresholds. A policy file's `fail_on` applies unless `--fail-on` is given.
 pub fn policy(args: &ScanArgs) -> Result<Policy, ConfigError> {
+    policy_of(&args.policy, args.fail_on, args.warn_days, args.crit_days)
+}
+
+fn policy_of(
+    name: &str,
+    fail_on: Option<FailOn>,
+    warn_days: i64,
+    crit_days: i64,
+) -> Result<Policy, ConfigError> {
     let expiry = ExpiryThresholds {
-        warn_days: args.warn_days,
-        crit_days: args.crit_days,
+        warn_days,
+        crit_days,
         ..ExpiryThresholds::default()
     };
-    let path = std::path::Path::new(&args.policy);
-    let mut policy = if args.policy.ends_with(".toml") || path.is_file() {
+    let path = std::path::Path::new(name);
+    let mut policy = if name.ends_with(".toml") || path.is_file() {
         Policy::from_file(PolicyFile::load(path)?)
     } else {
         Policy {
-            profile: match args.policy.as_str() {
+            profile: match name {
                 "none" => None,
                 name => Some(Profile::builtin(name)?),
             },
@@ -234,10 +284,100 @@ pub fn policy(args: &ScanArgs) -> Result<Policy, ConfigError> {
         }
     };
     policy.expiry = expiry;
-    if let Some(flag) = args.fail_on {
+    if let Some(flag) = fail_on {
         policy.fail_on = severity(flag);
     }
     Ok(policy)
+}
+
+/// Everything `tlscheck serve` needs, checked.
+pub struct ServeSettings {
+    pub listen: SocketAddr,
+    pub allow: Vec<TargetPattern>,
+    pub max_concurrent_probes: usize,
+    /// How to scan; each probe's time budget comes from its scrape, at most `scan.target_timeout`.
+    pub scan: ScanSettings,
+    /// The policy of a probe whose scrape names none (`--policy`).
+    pub policy: Policy,
+    /// What a scrape's `policy=NAME` builds on: `--fail-on` (else high) and the expiry
+    /// thresholds, with no profile.
+    pub named_policy: Policy,
+}
+
+impl ServeSettings {
+    /// The policy a scrape's `policy=NAME` asks for: a built-in profile or `none`, judged with
+    /// `--fail-on` and the expiry thresholds. Policy files are for the operator (`--policy`),
+    /// never read at a scraper's request.
+    pub fn policy_named(
+        &self,
+        name: &str,
+    ) -> Result<Policy, crate::policy::profile::UnknownProfile> {
+        Ok(Policy {
+            profile: match name {
+                "none" => None,
+                name => Some(Profile::builtin(name)?),
+            },
+            ..self.named_policy.clone()
+        })
+    }
+}
+
+/// Turn the `serve` flags into its settings, checking each. No --allow is an error: an exporter
+/// that probes anything for anyone must be asked for (`--allow '*'`).
+pub fn serve_settings(args: &ServeArgs) -> Result<ServeSettings, ConfigError> {
+    let listen = args
+        .listen
+        .parse::<SocketAddr>()
+        .map_err(|_| ConfigError::Listen {
+            value: args.listen.clone(),
+            reason: "expected an IP address and a port, e.g. 127.0.0.1:9219 or [::]:9219".into(),
+        })?;
+    if args.allow.is_empty() {
+        return Err(ConfigError::NoAllow);
+    }
+    let allow = args
+        .allow
+        .iter()
+        .map(|pattern| TargetPattern::parse(pattern))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(1..=MAX_CONCURRENCY).contains(&args.max_concurrent_probes) {
+        return Err(ConfigError::MaxConcurrentProbes(args.max_concurrent_probes));
+    }
+    let timeout = seconds("--timeout", args.timeout)?;
+    let target_timeout = seconds("--target-timeout", args.target_timeout)?;
+    check_days(args.warn_days, args.crit_days)?;
+    check_max_connections(args.max_connections)?;
+    let options = ScanOptions {
+        timeout,
+        target_timeout,
+        sni: None,
+        overrides: overrides(&args.connect_to, &args.resolve)?,
+        http_port: Some(args.http_port),
+        skip_http: args.no_http,
+        concurrency: 1,
+        enumerate: true,
+        max_connections: args.max_connections,
+        all_ips: false,
+    };
+    let scan = ScanSettings::new(
+        options,
+        trust_store(args.trust, &args.ca_files)?,
+        client_identity(&args.client_cert, &args.client_key)?,
+    )?;
+    let policy = policy_of(&args.policy, args.fail_on, args.warn_days, args.crit_days)?;
+    let named_policy = Policy {
+        fail_on: args.fail_on.map(severity).unwrap_or(Severity::High),
+        profile: None,
+        ..policy_of("none", None, args.warn_days, args.crit_days)?
+    };
+    Ok(ServeSettings {
+        listen,
+        allow,
+        max_concurrent_probes: args.max_concurrent_probes,
+        scan,
+        policy,
+        named_policy,
+    })
 }
 
 pub fn severity(fail_on: FailOn) -> Severity {
@@ -259,6 +399,7 @@ pub fn format(output: &OutputArgs) -> Format {
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Nagios => Format::Nagios,
+        FormatArg::Prometheus => Format::Prometheus,
     }
 }
 

@@ -199,6 +199,37 @@ pub fn cipher_points(bits: u32) -> u32 {
     }
 }
 
+/// A suite's bulk cipher strength in bits: its key bits, but 112 for 3DES (its 168-bit key
+/// gives 112 bits of security against meet-in-the-middle) and 0 for a NULL cipher.
+pub fn cipher_strength(suite: &SuiteFacts) -> u16 {
+    if suite.null {
+        0
+    } else if suite.triple_des {
+        suite.bits.min(112)
+    } else {
+        suite.bits
+    }
+}
+
+/// The weakest suite the enumeration found the server accepting, with its version: the lowest
+/// [`cipher_strength`], then no forward secrecy, then not AEAD, then the oldest version. None
+/// without an enumeration (`--quick`) or when it found no suite.
+pub fn weakest_suite(facts: &HostFacts) -> Option<(ProtocolVersion, &SuiteFacts)> {
+    let enumeration = facts.enumeration.ok()?;
+    enumeration
+        .cipher_suites
+        .iter()
+        .flat_map(|list| list.suites.iter().map(move |suite| (list.version, suite)))
+        .min_by_key(|(version, suite)| {
+            (
+                cipher_strength(suite),
+                suite.forward_secrecy,
+                suite.aead,
+                *version,
+            )
+        })
+}
+
 /// The grade of a target, or none when nothing was reached to grade.
 pub fn grade(facts: &HostFacts) -> Option<Grade> {
     if facts.unreachable.is_some() {

@@ -5,7 +5,8 @@
 //! - per-record ([`RecordRenderer`]): each target's bytes as soon as it is scanned, then a
 //!   closing part (table, JSON Lines, `--suggest`'s fragments);
 //! - whole-run ([`RunRenderer`]): one document once every target is done (JSON, JUnit XML,
-//!   SARIF, Markdown, and Nagios, whose status line sums up every target).
+//!   SARIF, Markdown, Nagios, whose status line sums up every target, and the Prometheus
+//!   exposition, whose metric families each gather every target's samples).
 //!
 //! `drift` renders the drift between two reports (`tlscheck diff`, `--baseline`).
 
@@ -15,6 +16,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod nagios;
+pub mod prometheus;
 pub mod sarif;
 pub mod suggest;
 pub mod table;
@@ -43,6 +45,7 @@ pub enum Format {
     Markdown,
     Jsonl,
     Nagios,
+    Prometheus,
 }
 
 /// Whose fixes a human-readable format shows.
@@ -168,5 +171,6 @@ pub fn renderer(format: Format, options: RenderOptions) -> Renderer {
         Format::Markdown => Renderer::WholeRun(Box::new(markdown::MarkdownRenderer::new(options))),
         Format::Jsonl => Renderer::PerRecord(Box::new(jsonl::JsonlRenderer::new(options))),
         Format::Nagios => Renderer::WholeRun(Box::new(nagios::NagiosRenderer::new(options))),
+        Format::Prometheus => Renderer::WholeRun(Box::new(prometheus::PrometheusRenderer::new())),
     }
 }

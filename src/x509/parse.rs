@@ -384,6 +384,147 @@ pub fn distinguished_name(der: &[u8]) -> String {
     parse(&wrapped).unwrap_or_else(|| format!("(unparsable name, {} bytes)", der.len()))
 }
 
+/// The subject and issuer of a DER certificate as Go's `crypto/x509` prints them (and so
+/// blackbox_exporter's `probe_ssl_last_chain_info`): the standard attributes in Go's order, last
+/// to first (`CN=good.test,O=Example,C=US`), several values of one type joined by `+`, other
+/// attributes after them as `OID=#hex` of their DER value, and RFC 2253's escaping. Used where a
+/// label value must equal the one blackbox_exporter would give.
+pub fn go_subject_and_issuer(der: &[u8]) -> Option<(String, String)> {
+    let cert = parse_x509(der).ok()?;
+    Some((
+        go_distinguished_name(cert.subject()),
+        go_distinguished_name(cert.issuer()),
+    ))
+}
+
+/// Go's short names for the attribute types it parses (`pkix.Name`), in the order its
+/// `ToRDNSequence` writes them; it prints the sequence from last to first.
+const GO_NAME_ATTRIBUTES: [(&str, &str); 9] = [
+    ("2.5.4.6", "C"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.9", "STREET"),
+    ("2.5.4.17", "POSTALCODE"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("2.5.4.3", "CN"),
+    ("2.5.4.5", "SERIALNUMBER"),
+];
+
+fn go_distinguished_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+    // Values of the standard types, by type, in certificate order; other attributes as found.
+    let mut standard: Vec<Vec<String>> = vec![Vec::new(); GO_NAME_ATTRIBUTES.len()];
+    let mut others: Vec<String> = Vec::new();
+    for attribute in name.iter_attributes() {
+        let oid = attribute.attr_type().to_id_string();
+        let position = GO_NAME_ATTRIBUTES.iter().position(|(id, _)| *id == oid);
+        match (position, attribute_text(attribute.attr_value())) {
+            (Some(position), Some(text)) => {
+                // Go keeps one common name and one serial number: the last.
+                if matches!(GO_NAME_ATTRIBUTES[position].1, "CN" | "SERIALNUMBER") {
+                    standard[position].clear();
+                }
+                standard[position].push(text);
+            }
+            (_, text) => {
+                // Go re-encodes a string as a PrintableString when its characters allow, else
+                // as a UTF8String; other values keep their encoding.
+                let value = attribute.attr_value();
+                let (tag, content) = match &text {
+                    Some(text) if text.bytes().all(printable_string_byte) => {
+                        (0x13, text.as_bytes())
+                    }
+                    Some(text) => (0x0c, text.as_bytes()),
+                    None => (value.tag().0 as u8, value.as_bytes()),
+                };
+                let mut encoded = vec![tag];
+                encoded.extend(der_length(content.len()));
+                encoded.extend_from_slice(content);
+                let hex: String = encoded.iter().map(|byte| format!("{byte:02x}")).collect();
+                others.push(format!("{oid}=#{hex}"));
+            }
+        }
+    }
+    let mut relative_names: Vec<String> = others;
+    for (position, values) in standard.iter().enumerate() {
+        if values.is_empty() {
+            continue;
+        }
+        let short = GO_NAME_ATTRIBUTES[position].1;
+        relative_names.push(
+            values
+                .iter()
+                .map(|value| format!("{short}={}", rfc2253_escape(value)))
+                .collect::<Vec<_>>()
+                .join("+"),
+        );
+    }
+    relative_names.reverse();
+    relative_names.join(",")
+}
+
+/// A string attribute's text: the ASN.1 string types Go decodes.
+fn attribute_text(value: &Any<'_>) -> Option<String> {
+    let bytes = value.as_bytes();
+    match value.tag() {
+        Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::NumericString => {
+            std::str::from_utf8(bytes).ok().map(str::to_string)
+        }
+        // Latin-1, as Go reads it.
+        Tag::T61String => Some(bytes.iter().map(|byte| *byte as char).collect()),
+        Tag::BmpString => {
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|pair| match pair {
+                    [high, low] => u16::from_be_bytes([*high, *low]),
+                    _ => 0xFFFD,
+                })
+                .collect();
+            String::from_utf16(&units).ok()
+        }
+        _ => None,
+    }
+}
+
+/// A byte ASN.1's PrintableString may hold.
+fn printable_string_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&byte)
+}
+
+/// A DER length.
+fn der_length(length: usize) -> Vec<u8> {
+    if length < 0x80 {
+        return vec![length as u8];
+    }
+    let bytes: Vec<u8> = length
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|byte| *byte == 0)
+        .collect();
+    let mut encoded = vec![0x80 | bytes.len() as u8];
+    encoded.extend(bytes);
+    encoded
+}
+
+/// RFC 2253's escaping, as Go applies it: `,+"\<>;` anywhere, a space at either end, `#` first.
+fn rfc2253_escape(value: &str) -> String {
+    let count = value.chars().count();
+    let mut escaped = String::with_capacity(value.len());
+    for (index, c) in value.chars().enumerate() {
+        let escape = match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
+            ' ' => index == 0 || index + 1 == count,
+            '#' => index == 0,
+            _ => false,
+        };
+        if escape {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +549,47 @@ mod tests {
         assert_eq!(serial_hex(&[0x04, 0x01]), "04:01");
         assert_eq!(serial_hex(&[0x00]), "00");
         assert_eq!(serial_hex(&[0x00, 0x7F]), "00:7F");
+    }
+
+    #[test]
+    fn names_read_as_go_prints_them_last_attribute_type_first() {
+        let pem = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/certs/good.pem"),
+        )
+        .expect("fixture");
+        let der = ::pem::parse(pem).expect("PEM").into_contents();
+        let (subject, issuer) = go_subject_and_issuer(&der).expect("a certificate");
+        assert_eq!(subject, "CN=good.test");
+        // The certificate says O first and CN second; Go prints CN first.
+        assert_eq!(issuer, "CN=tlscheck Test Intermediate CA,O=tlscheck tests");
+    }
+
+    #[test]
+    fn go_names_escape_and_put_other_attributes_last() {
+        use rcgen::{CertificateParams, DnType, KeyPair};
+        let mut params = CertificateParams::default();
+        params.distinguished_name.push(
+            DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
+            "a@b.example",
+        );
+        params.distinguished_name.push(DnType::CommonName, " #x");
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "Example, Inc. <\"q\">;+");
+        params.distinguished_name.push(DnType::CountryName, "US");
+        let key = KeyPair::generate().expect("key");
+        let der = params
+            .self_signed(&key)
+            .expect("certificate")
+            .der()
+            .to_vec();
+        let (subject, issuer) = go_subject_and_issuer(&der).expect("a certificate");
+        assert_eq!(
+            subject,
+            "CN=\\ #x,O=Example\\, Inc. \\<\\\"q\\\"\\>\\;\\+,C=US,\
+             1.2.840.113549.1.9.1=#0c0b6140622e6578616d706c65"
+        );
+        assert_eq!(issuer, subject);
     }
 
     #[test]

@@ -7,11 +7,14 @@
 
 #![allow(dead_code)]
 
+mod prometheus;
 mod proxy;
 mod terminal;
 mod tls_records;
 
 // Each test file compiles this module on its own and uses some of these helpers, not all.
+#[allow(unused_imports)]
+pub use prometheus::*;
 #[allow(unused_imports)]
 pub use proxy::*;
 #[allow(unused_imports)]
@@ -157,7 +160,8 @@ pub fn require_tool(name: &str) -> PathBuf {
             panic!(
                 "the integration tests need `{name}`, which is not installed (searched PATH and \
                  /usr/sbin): run ./tests/run.sh as root, which installs it, or `apt-get install -y \
-                 --no-install-recommends nginx apache2 gnutls-bin openssl sslscan testssl.sh python3`"
+                 --no-install-recommends nginx apache2 gnutls-bin openssl sslscan testssl.sh python3 \
+                 prometheus`"
             )
         })
 }
