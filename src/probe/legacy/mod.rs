@@ -1,0 +1,6 @@
+//! A diagnostic legacy TLS client, for what rustls will not speak: TLS 1.0 to 1.2 with RSA, DHE
+//! and ECDHE key exchange and CBC, RC4 or GCM record protection. `prf.rs` and `record.rs` are
+//! the pure key schedule and record protection, tested against published vectors.
+
+pub mod prf;
+pub mod record;
