@@ -2,5 +2,7 @@
 //! and ECDHE key exchange and CBC, RC4 or GCM record protection. `prf.rs` and `record.rs` are
 //! the pure key schedule and record protection, tested against published vectors.
 
+pub mod client;
+pub mod key_exchange;
 pub mod prf;
 pub mod record;
