@@ -3,6 +3,7 @@
 //! the pure key schedule and record protection, tested against published vectors.
 
 pub mod client;
+pub mod https;
 pub mod key_exchange;
 pub mod prf;
 pub mod record;
