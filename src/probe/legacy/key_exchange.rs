@@ -324,6 +324,116 @@ fn u16_prefixed(bytes: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/testdata/certs/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+    }
+
+    fn leaf_key(name: &str) -> ServerKey {
+        let pem = pem::parse(fixture(name)).unwrap();
+        ServerKey::from_certificate(pem.contents()).unwrap()
+    }
+
+    /// The fixtures' own private keys sign as a server would; the client accepts exactly those
+    /// signatures, under the scheme and version they were made for.
+    #[test]
+    fn verifies_rsa_signatures_as_tls10_and_tls12_servers_make_them() {
+        use rsa::pkcs8::DecodePrivateKey;
+        let private = rsa::RsaPrivateKey::from_pkcs8_pem(&fixture("good.key")).unwrap();
+        let key = leaf_key("good.pem");
+        assert_eq!(key.bits(), 2048);
+        let signed = b"client random, server random, parameters";
+
+        // TLS 1.0: PKCS #1 v1.5 over MD5 || SHA-1, no DigestInfo.
+        let mut hashed = Md5::digest(signed).to_vec();
+        hashed.extend_from_slice(&Sha1::digest(signed));
+        let tls10 = private
+            .sign(Pkcs1v15Sign::new_unprefixed(), &hashed)
+            .unwrap();
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls10, None, signed, &tls10),
+            Ok(())
+        );
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls10, None, b"other parameters", &tls10),
+            Err(KeyExchangeError::BadSignature)
+        );
+
+        // TLS 1.2: rsa_pkcs1_sha256 and rsa_pss_rsae_sha256.
+        let sha256 = Sha256::digest(signed).to_vec();
+        let pkcs1 = private
+            .sign(Pkcs1v15Sign::new::<Sha256>(), &sha256)
+            .unwrap();
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls12, Some(0x0401), signed, &pkcs1),
+            Ok(())
+        );
+        // The same signature claimed under another scheme does not verify.
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls12, Some(0x0501), signed, &pkcs1),
+            Err(KeyExchangeError::BadSignature)
+        );
+        let pss = private
+            .sign_with_rng(&mut OsRng, Pss::new::<Sha256>(), &sha256)
+            .unwrap();
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls12, Some(0x0804), signed, &pss),
+            Ok(())
+        );
+        // A scheme the client did not offer is refused as such.
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls12, Some(0x0807), signed, &pss),
+            Err(KeyExchangeError::UnofferedScheme(0x0807))
+        );
+        assert!(rsa_share(&key, 0x0303).is_ok_and(|share| {
+            share.premaster_secret.len() == 48 && share.premaster_secret[..2] == [3, 3]
+        }));
+    }
+
+    #[test]
+    fn verifies_ecdsa_signatures_and_refuses_an_rsa_share_to_an_ec_key() {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        use p256::pkcs8::DecodePrivateKey as _;
+        let pem = pem::parse(fixture("ec.key")).unwrap();
+        let secret = p256::SecretKey::from_sec1_der(pem.contents())
+            .or_else(|_| p256::SecretKey::from_pkcs8_der(pem.contents()))
+            .unwrap();
+        let signer = p256::ecdsa::SigningKey::from(secret);
+        let key = leaf_key("ec.pem");
+        let signed = b"client random, server random, parameters";
+        let signature: p256::ecdsa::Signature =
+            signer.sign_prehash(&Sha256::digest(signed)).unwrap();
+        let der = signature.to_der();
+        assert_eq!(
+            key.verify(ProtocolVersion::Tls12, Some(0x0403), signed, der.as_bytes()),
+            Ok(())
+        );
+        assert_eq!(
+            key.verify(
+                ProtocolVersion::Tls12,
+                Some(0x0403),
+                b"tampered",
+                der.as_bytes()
+            ),
+            Err(KeyExchangeError::BadSignature)
+        );
+        // TLS 1.0 ECDSA signs SHA-1.
+        let tls10: p256::ecdsa::Signature = signer.sign_prehash(&Sha1::digest(signed)).unwrap();
+        assert_eq!(
+            key.verify(
+                ProtocolVersion::Tls10,
+                None,
+                signed,
+                tls10.to_der().as_bytes()
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            rsa_share(&key, 0x0303),
+            Err(KeyExchangeError::WrongKeyType("ECDSA P-256"))
+        );
+    }
+
     #[test]
     fn dhe_shares_agree_with_the_servers_side() {
         // RFC 3526 group 14's 2048-bit prime, generator 2, computed on both sides.
