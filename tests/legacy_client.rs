@@ -119,6 +119,25 @@ async fn completes_handshakes_with_openssl_and_reads_the_page() {
             None,
         ),
         (
+            OpensslServer::new("good-fullchain.pem", "good.key")
+                .tls10_only()
+                .cipher("CAMELLIA128-SHA")
+                .security_level(0),
+            "CAMELLIA128-SHA",
+            ProtocolVersion::Tls10,
+            None,
+        ),
+        (
+            OpensslServer::new("good-fullchain.pem", "good.key")
+                .tls12_only()
+                .cipher("ECDHE-RSA-CAMELLIA256-SHA384")
+                .arg("-groups")
+                .arg("P-384"),
+            "ECDHE-RSA-CAMELLIA256-SHA384",
+            ProtocolVersion::Tls12,
+            Some(groups::SECP384R1),
+        ),
+        (
             OpensslServer::new("ec-fullchain.pem", "ec.key")
                 .tls12_only()
                 .cipher("ECDHE-ECDSA-AES128-SHA256"),

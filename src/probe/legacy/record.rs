@@ -41,6 +41,8 @@ pub enum Bulk {
     Aes256Cbc,
     TripleDesCbc,
     DesCbc,
+    Camellia128Cbc,
+    Camellia256Cbc,
     Rc4,
     Aes128Gcm,
     Aes256Gcm,
@@ -49,8 +51,8 @@ pub enum Bulk {
 impl Bulk {
     fn key_len(self) -> usize {
         match self {
-            Bulk::Aes128Cbc | Bulk::Rc4 | Bulk::Aes128Gcm => 16,
-            Bulk::Aes256Cbc | Bulk::Aes256Gcm => 32,
+            Bulk::Aes128Cbc | Bulk::Camellia128Cbc | Bulk::Rc4 | Bulk::Aes128Gcm => 16,
+            Bulk::Aes256Cbc | Bulk::Camellia256Cbc | Bulk::Aes256Gcm => 32,
             Bulk::TripleDesCbc => 24,
             Bulk::DesCbc => 8,
         }
@@ -59,7 +61,9 @@ impl Bulk {
     /// Block length for CBC ciphers; none for stream ciphers and AEADs.
     fn block_len(self) -> Option<usize> {
         match self {
-            Bulk::Aes128Cbc | Bulk::Aes256Cbc => Some(16),
+            Bulk::Aes128Cbc | Bulk::Aes256Cbc | Bulk::Camellia128Cbc | Bulk::Camellia256Cbc => {
+                Some(16)
+            }
             Bulk::TripleDesCbc | Bulk::DesCbc => Some(8),
             Bulk::Rc4 | Bulk::Aes128Gcm | Bulk::Aes256Gcm => None,
         }
@@ -140,6 +144,8 @@ impl SuiteParameters {
             (BulkCipher::Aes, CipherMode::Cbc, 256) => Bulk::Aes256Cbc,
             (BulkCipher::Aes, CipherMode::Gcm, 128) => Bulk::Aes128Gcm,
             (BulkCipher::Aes, CipherMode::Gcm, 256) => Bulk::Aes256Gcm,
+            (BulkCipher::Camellia, CipherMode::Cbc, 128) => Bulk::Camellia128Cbc,
+            (BulkCipher::Camellia, CipherMode::Cbc, 256) => Bulk::Camellia256Cbc,
             (BulkCipher::TripleDes, CipherMode::Cbc, _) => Bulk::TripleDesCbc,
             (BulkCipher::Des, CipherMode::Cbc, 56) => Bulk::DesCbc,
             (BulkCipher::Rc4, CipherMode::Stream, 128) => Bulk::Rc4,
@@ -525,6 +531,8 @@ fn cbc_encrypt(bulk: Bulk, key: &[u8], iv: &[u8], data: &mut [u8]) -> Result<(),
         Bulk::Aes256Cbc => run::<aes::Aes256>(key, iv, data),
         Bulk::TripleDesCbc => run::<des::TdesEde3>(key, iv, data),
         Bulk::DesCbc => run::<des::Des>(key, iv, data),
+        Bulk::Camellia128Cbc => run::<camellia::Camellia128>(key, iv, data),
+        Bulk::Camellia256Cbc => run::<camellia::Camellia256>(key, iv, data),
         _ => Err(RecordError::BadKey),
     }
 }
@@ -547,6 +555,8 @@ fn cbc_decrypt(bulk: Bulk, key: &[u8], iv: &[u8], data: &mut [u8]) -> Result<(),
         Bulk::Aes256Cbc => run::<aes::Aes256>(key, iv, data),
         Bulk::TripleDesCbc => run::<des::TdesEde3>(key, iv, data),
         Bulk::DesCbc => run::<des::Des>(key, iv, data),
+        Bulk::Camellia128Cbc => run::<camellia::Camellia128>(key, iv, data),
+        Bulk::Camellia256Cbc => run::<camellia::Camellia256>(key, iv, data),
         _ => Err(RecordError::BadKey),
     }
 }
@@ -691,6 +701,8 @@ mod tests {
             (0x0005, ProtocolVersion::Tls10), // RC4-SHA
             (0x0004, ProtocolVersion::Tls11), // RC4-MD5
             (0x0035, ProtocolVersion::Tls11), // AES256-SHA, explicit IV
+            (0x0041, ProtocolVersion::Tls10), // CAMELLIA128-SHA
+            (0x00c4, ProtocolVersion::Tls12), // DHE-RSA-CAMELLIA256-SHA256
             (0xc027, ProtocolVersion::Tls12), // ECDHE-RSA-AES128-SHA256
             (0xc028, ProtocolVersion::Tls12), // ECDHE-RSA-AES256-SHA384
             (0xc030, ProtocolVersion::Tls12), // ECDHE-RSA-AES256-GCM-SHA384
