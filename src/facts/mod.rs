@@ -128,7 +128,7 @@ pub enum HandshakeClient {
     /// rustls: TLS 1.2 and 1.3 with AEAD suites only, as strict modern clients.
     Rustls,
     /// tlscheck's own legacy client (`probe::legacy`), tried when rustls could not connect:
-    /// TLS 1.0 to 1.2 with CBC, RC4, 3DES and GCM suites.
+    /// SSLv3 to TLS 1.2 with CBC, RC4, 3DES and GCM suites.
     Legacy,
 }
 

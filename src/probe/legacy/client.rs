@@ -1,4 +1,4 @@
-//! The legacy client's connection: one full TLS 1.0–1.2 handshake in tlscheck's own codec (the
+//! The legacy client's connection: one full SSLv3–TLS 1.2 handshake in tlscheck's own codec (the
 //! ClientHello builder and the server-message decoders of `tls/`), then protected records both
 //! ways. It keeps the transcript and every server message, so later probes can look at them.
 
@@ -7,7 +7,7 @@ use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::key_exchange::{self, ClientShare, KeyExchangeError, ServerKey, ECDHE_GROUPS};
-use super::prf::{prf, transcript_hash};
+use super::prf::{prf, ssl3_derive, ssl3_finished, transcript_hash, FinishedBy};
 use super::record::{ClientKeyExchange, KeyBlock, RecordError, RecordProtection, SuiteParameters};
 use crate::tls::alert::{self, Alert};
 use crate::tls::reader::{DecodeError, Reader};
@@ -43,11 +43,11 @@ pub struct LegacyConfig {
 }
 
 impl LegacyConfig {
-    /// Every version from TLS 1.0 to 1.2 and every suite and group the client can run, in a
+    /// Every version from SSLv3 to TLS 1.2 and every suite and group the client can run, in a
     /// browser's order of preference: forward secrecy and AEAD first, RC4 and single DES last.
     pub fn everything(server_name: Option<&str>) -> Self {
         Self {
-            min_version: ProtocolVersion::Tls10,
+            min_version: ProtocolVersion::Ssl3,
             max_version: ProtocolVersion::Tls12,
             suites: runnable_suites(ProtocolVersion::Tls12),
             groups: ECDHE_GROUPS.to_vec(),
@@ -345,9 +345,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
 
     async fn finish(&mut self, config: &LegacyConfig) -> Result<(), LegacyError> {
         let version = self.version;
+        let ssl3 = version == ProtocolVersion::Ssl3;
         let share = match self.suite.key_exchange {
             ClientKeyExchange::Rsa => {
-                key_exchange::rsa_share(&self.leaf_key()?, config.max_version.wire())?
+                let mut share =
+                    key_exchange::rsa_share(&self.leaf_key()?, config.max_version.wire())?;
+                if ssl3 {
+                    // SSLv3 sends the encrypted secret without a length.
+                    share.message.drain(..2);
+                }
+                share
             }
             ClientKeyExchange::Dhe | ClientKeyExchange::Ecdhe => {
                 let parameters = self
@@ -367,14 +374,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         }
         let mut flight = Vec::new();
         if self.server.certificate_request.is_some() {
-            // No client certificate: an empty Certificate message.
-            let message = handshake_message(handshake_type::CERTIFICATE, &[0, 0, 0]);
-            self.transcript.extend_from_slice(&message);
-            flight.extend(plain_record(
-                content_type::HANDSHAKE,
-                version.wire(),
-                &message,
-            ));
+            if ssl3 {
+                // SSLv3 says it has none with a no_certificate warning.
+                flight.extend(plain_record(content_type::ALERT, version.wire(), &[1, 41]));
+            } else {
+                // No client certificate: an empty Certificate message.
+                let message = handshake_message(handshake_type::CERTIFICATE, &[0, 0, 0]);
+                self.transcript.extend_from_slice(&message);
+                flight.extend(plain_record(
+                    content_type::HANDSHAKE,
+                    version.wire(),
+                    &message,
+                ));
+            }
         }
         let message = handshake_message(CLIENT_KEY_EXCHANGE, &share.message);
         self.transcript.extend_from_slice(&message);
@@ -385,34 +397,43 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         ));
 
         let randoms = [&self.client_random[..], &self.server.server_hello.random].concat();
-        self.master_secret =
-            if config.extended_master_secret && self.server.server_hello.extended_master_secret {
-                let session_hash = transcript_hash(self.suite.prf, &self.transcript);
-                prf(
-                    self.suite.prf,
-                    &share.premaster_secret,
-                    b"extended master secret",
-                    &session_hash,
-                    48,
-                )
-            } else {
-                prf(
-                    self.suite.prf,
-                    &share.premaster_secret,
-                    b"master secret",
-                    &randoms,
-                    48,
-                )
-            };
+        self.master_secret = if ssl3 {
+            ssl3_derive(&share.premaster_secret, &randoms, 48)
+        } else if config.extended_master_secret && self.server.server_hello.extended_master_secret {
+            let session_hash = transcript_hash(self.suite.prf, &self.transcript);
+            prf(
+                self.suite.prf,
+                &share.premaster_secret,
+                b"extended master secret",
+                &session_hash,
+                48,
+            )
+        } else {
+            prf(
+                self.suite.prf,
+                &share.premaster_secret,
+                b"master secret",
+                &randoms,
+                48,
+            )
+        };
         self.share = share;
         let server_first = [&self.server.server_hello.random[..], &self.client_random].concat();
-        let block = prf(
-            self.suite.prf,
-            &self.master_secret,
-            b"key expansion",
-            &server_first,
-            self.suite.key_block_len(version),
-        );
+        let block = if ssl3 {
+            ssl3_derive(
+                &self.master_secret,
+                &server_first,
+                self.suite.key_block_len(version),
+            )
+        } else {
+            prf(
+                self.suite.prf,
+                &self.master_secret,
+                b"key expansion",
+                &server_first,
+                self.suite.key_block_len(version),
+            )
+        };
         let keys = KeyBlock::split(&block, &self.suite, version)
             .ok_or(LegacyError::Record(RecordError::BadKey))?;
         flight.extend(plain_record(
@@ -424,7 +445,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         self.write = Some(RecordProtection::new(&self.suite, version, &keys.client)?);
         let pending_read = RecordProtection::new(&self.suite, version, &keys.server)?;
 
-        self.client_verify_data = self.finished_data(b"client finished");
+        self.client_verify_data = self.finished_data(FinishedBy::Client, &self.transcript);
         let finished = handshake_message(FINISHED, &self.client_verify_data);
         self.transcript.extend_from_slice(&finished);
         self.send_record(content_type::HANDSHAKE, &finished).await?;
@@ -441,15 +462,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
                 }
                 // The transcript now ends with the server's Finished: judge without it.
                 let without = self.transcript.len().saturating_sub(4 + body.len());
-                let expected = prf(
-                    self.suite.prf,
-                    &self.master_secret,
-                    b"server finished",
-                    &transcript_hash(
-                        self.suite.prf,
-                        self.transcript.get(..without).unwrap_or_default(),
-                    ),
-                    12,
+                let expected = self.finished_data(
+                    FinishedBy::Server,
+                    self.transcript.get(..without).unwrap_or_default(),
                 );
                 if body != expected {
                     return Err(LegacyError::BadFinished);
@@ -495,12 +510,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         Ok(())
     }
 
-    fn finished_data(&self, label: &[u8]) -> Vec<u8> {
+    /// The verify_data of `sender`'s Finished over `messages`.
+    fn finished_data(&self, sender: FinishedBy, messages: &[u8]) -> Vec<u8> {
+        if self.version == ProtocolVersion::Ssl3 {
+            return ssl3_finished(&self.master_secret, messages, sender);
+        }
+        let label: &[u8] = match sender {
+            FinishedBy::Client => b"client finished",
+            FinishedBy::Server => b"server finished",
+        };
         prf(
             self.suite.prf,
             &self.master_secret,
             label,
-            &transcript_hash(self.suite.prf, &self.transcript),
+            &transcript_hash(self.suite.prf, messages),
             12,
         )
     }
@@ -719,6 +742,10 @@ const FINISHED: u8 = 20;
 fn client_hello(config: &LegacyConfig, offered: &[u16]) -> Result<ClientHello, LegacyError> {
     let mut hello = ClientHello::new(config.max_version, offered.to_vec())
         .map_err(|error| LegacyError::Hello(error.to_string()))?;
+    if config.max_version == ProtocolVersion::Ssl3 {
+        // SSLv3 servers predate extensions: the hello ClientHello::new made has none.
+        return Ok(hello);
+    }
     hello.extensions = vec![ClientExtension::RenegotiationInfo];
     if let Some(name) = &config.server_name {
         hello

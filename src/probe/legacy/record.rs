@@ -93,6 +93,31 @@ impl MacHash {
         }
     }
 
+    /// SSLv3's MAC (RFC 6101 section 5.2.3.1): `hash(secret ‖ pad2 ‖ hash(secret ‖ pad1 ‖
+    /// parts))`, pads of 48 bytes for MD5 and 40 for SHA-1.
+    fn compute_ssl3(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: sha1::Digest>(key: &[u8], pad: usize, parts: &[&[u8]]) -> Vec<u8> {
+            let mut inner = D::new();
+            inner.update(key);
+            inner.update(vec![0x36; pad]);
+            for part in parts {
+                inner.update(part);
+            }
+            let mut outer = D::new();
+            outer.update(key);
+            outer.update(vec![0x5c; pad]);
+            outer.update(inner.finalize());
+            outer.finalize().to_vec()
+        }
+        match self {
+            MacHash::Md5 => run::<Md5>(key, 48, parts),
+            MacHash::Sha1 => run::<Sha1>(key, 40, parts),
+            // No SSLv3 suite has another MAC ([`SuiteParameters::new`] refuses them).
+            MacHash::Sha256 => run::<Sha256>(key, 40, parts),
+            MacHash::Sha384 => run::<Sha384>(key, 40, parts),
+        }
+    }
+
     fn compute(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         fn run<M: hmac::Mac + KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
             let Ok(mut mac) = <M as KeyInit>::new_from_slice(key) else {
@@ -126,8 +151,7 @@ pub struct SuiteParameters {
 impl SuiteParameters {
     /// The parameters of `suite` negotiated at `version`, if the legacy client can run it.
     pub fn new(suite: &CipherSuite, version: ProtocolVersion) -> Option<Self> {
-        if suite.is_export()
-            || !(ProtocolVersion::Tls10..=ProtocolVersion::Tls12).contains(&version)
+        if suite.is_export() || !(ProtocolVersion::Ssl3..=ProtocolVersion::Tls12).contains(&version)
         {
             return None;
         }
@@ -159,6 +183,9 @@ impl SuiteParameters {
             Mac::Aead if bulk.is_aead() => None,
             _ => return None,
         };
+        if version == ProtocolVersion::Ssl3 && !matches!(mac, Some(MacHash::Md5 | MacHash::Sha1)) {
+            return None;
+        }
         let prf = if version < ProtocolVersion::Tls12 {
             PrfHash::Md5Sha1
         } else if mac == Some(MacHash::Sha384) || suite.iana_name.ends_with("SHA384") {
@@ -186,7 +213,7 @@ impl SuiteParameters {
     /// four-byte salt.
     fn fixed_iv_len(&self, version: ProtocolVersion) -> usize {
         match self.bulk.block_len() {
-            Some(block) if version == ProtocolVersion::Tls10 => block,
+            Some(block) if version <= ProtocolVersion::Tls10 => block,
             _ if self.bulk.is_aead() => 4,
             _ => 0,
         }
@@ -275,6 +302,8 @@ enum CipherState {
 /// One direction of a connection's record protection, with its sequence number.
 pub struct RecordProtection {
     cipher: CipherState,
+    /// SSLv3: its own MAC, and CBC padding of any content.
+    ssl3: bool,
     mac: Option<(MacHash, Vec<u8>)>,
     sequence: u64,
 }
@@ -311,11 +340,12 @@ impl RecordProtection {
             bulk => CipherState::Cbc {
                 bulk,
                 key: keys.key.clone(),
-                chained_iv: (version == ProtocolVersion::Tls10).then(|| keys.iv.clone()),
+                chained_iv: (version <= ProtocolVersion::Tls10).then(|| keys.iv.clone()),
             },
         };
         Ok(Self {
             cipher,
+            ssl3: version == ProtocolVersion::Ssl3,
             mac: suite.mac.map(|hash| (hash, keys.mac_key.clone())),
             sequence: 0,
         })
@@ -339,6 +369,10 @@ impl RecordProtection {
             return Vec::new();
         };
         let length = u16::try_from(data.len()).unwrap_or(u16::MAX).to_be_bytes();
+        if self.ssl3 {
+            // SSLv3 MACs the type but not the version.
+            return hash.compute_ssl3(key, &[sequence, &header[..1], &length, data]);
+        }
         hash.compute(key, &[sequence, header, &length, data])
     }
 
@@ -480,10 +514,14 @@ impl RecordProtection {
                     .checked_sub(padding + 1)
                     .filter(|&length| length >= mac_len)
                     .ok_or(RecordError::BadRecordMac)?;
-                if data
-                    .get(unpadded..)
-                    .is_none_or(|tail| tail.iter().any(|&byte| usize::from(byte) != padding))
-                {
+                // SSLv3's padding is of any content, and shorter than a block.
+                let bad_padding = if self.ssl3 {
+                    padding >= block
+                } else {
+                    data.get(unpadded..)
+                        .is_none_or(|tail| tail.iter().any(|&byte| usize::from(byte) != padding))
+                };
+                if bad_padding {
                     return Err(RecordError::BadRecordMac);
                 }
                 data.truncate(unpadded);
