@@ -271,3 +271,79 @@ async fn a_server_with_nothing_in_common_answers_with_an_alert() {
         "{error}"
     );
 }
+
+/// A stapled OCSP response (CertificateStatus) is read: `openssl ocsp` makes one for the good
+/// leaf, signed by its issuer, and s_server staples it over TLS 1.0.
+#[tokio::test]
+async fn reads_the_stapled_ocsp_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let openssl = common::require_tool("openssl");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(&openssl)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run openssl");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    let leaf = common::cert("good.pem");
+    let issuer = common::cert("intermediate.pem");
+    let serial = run(&["x509", "-in", &leaf, "-noout", "-serial"]);
+    let subject = run(&[
+        "x509", "-in", &leaf, "-noout", "-subject", "-nameopt", "compat",
+    ]);
+    std::fs::write(
+        dir.path().join("index.txt"),
+        format!(
+            "V\t491231235959Z\t\t{}\tunknown\t{}\n",
+            serial.trim_start_matches("serial="),
+            subject.trim_start_matches("subject=")
+        ),
+    )
+    .unwrap();
+    run(&[
+        "ocsp",
+        "-issuer",
+        &issuer,
+        "-cert",
+        &leaf,
+        "-reqout",
+        "req.der",
+        "-no_nonce",
+    ]);
+    run(&[
+        "ocsp",
+        "-index",
+        "index.txt",
+        "-CA",
+        &issuer,
+        "-rsigner",
+        &issuer,
+        "-rkey",
+        &common::cert("intermediate.key"),
+        "-reqin",
+        "req.der",
+        "-respout",
+        "resp.der",
+        "-ndays",
+        "1",
+    ]);
+    let response = std::fs::read(dir.path().join("resp.der")).unwrap();
+    let server = OpensslServer::new("good-fullchain.pem", "good.key")
+        .tls10_only()
+        .security_level(0)
+        .arg("-status_file")
+        .arg(&dir.path().join("resp.der").display().to_string())
+        .start();
+    let (session, page) = fetch(&server, &config(ProtocolVersion::Tls12)).await;
+    assert!(page.starts_with("HTTP/1.0 200 ok"), "{page}");
+    assert_eq!(
+        session.server_messages().ocsp_response.as_deref(),
+        Some(response.as_slice())
+    );
+}

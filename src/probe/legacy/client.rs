@@ -54,7 +54,8 @@ impl LegacyConfig {
             server_name: server_name.map(str::to_owned),
             alpn: vec![b"http/1.1".to_vec()],
             extended_master_secret: true,
-            extensions: Vec::new(),
+            // OCSP stapling, so the report can say whether the server staples.
+            extensions: vec![ClientExtension::StatusRequest],
         }
     }
 }
@@ -131,6 +132,8 @@ pub struct ServerMessages {
     pub certificates: Vec<Vec<u8>>,
     pub key_exchange: Option<ServerKeyExchange>,
     pub certificate_request: Option<CertificateRequest>,
+    /// The OCSP response the server stapled (CertificateStatus), when it sent one.
+    pub ocsp_response: Option<Vec<u8>>,
     /// Types of the other handshake messages received (22: CertificateStatus, 4:
     /// NewSessionTicket).
     pub other_messages: Vec<u8>,
@@ -205,6 +208,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
                 certificates: Vec::new(),
                 key_exchange: None,
                 certificate_request: None,
+                ocsp_response: None,
                 other_messages: Vec::new(),
             },
             share: ClientShare {
@@ -302,6 +306,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
                         CertificateRequest::decode(&body, version.wire())
                             .map_err(malformed("certificate request"))?,
                     );
+                }
+                handshake_type::CERTIFICATE_STATUS => {
+                    // status_type ocsp (1), then the DER response.
+                    let mut reader = Reader::new(&body);
+                    if reader
+                        .u8("status type")
+                        .map_err(malformed("certificate status"))?
+                        == 1
+                    {
+                        self.server.ocsp_response = Some(
+                            reader
+                                .vec_u24("OCSP response")
+                                .map_err(malformed("certificate status"))?
+                                .to_vec(),
+                        );
+                    }
+                    self.server.other_messages.push(kind);
                 }
                 handshake_type::SERVER_HELLO_DONE => return Ok(()),
                 other => self.server.other_messages.push(other),

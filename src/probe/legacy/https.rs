@@ -74,7 +74,11 @@ pub async fn probe(
             .map(|protocol| String::from_utf8_lossy(protocol).into_owned()),
         tcp_connect,
         handshake,
-        ocsp_stapled_bytes: None,
+        ocsp_stapled_bytes: messages
+            .ocsp_response
+            .as_ref()
+            .map(Vec::len)
+            .filter(|length| *length > 0),
         signature_failure: None,
     };
     let chain = messages.certificates.clone();
