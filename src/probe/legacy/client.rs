@@ -21,6 +21,9 @@ use crate::tls::{
 const MAX_RECORD: usize = 16384 + 2048;
 /// Largest handshake message accepted (a long chain fits).
 const MAX_HANDSHAKE_MESSAGE: usize = 256 * 1024;
+/// Most handshake bytes a server may send before its Finished (a hostile server could send
+/// messages without end).
+const MAX_TRANSCRIPT: usize = 1024 * 1024;
 /// Plaintext per record sent.
 const MAX_FRAGMENT: usize = 16384;
 
@@ -565,6 +568,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
             return Ok(None);
         };
         let body = body.to_vec();
+        if self.transcript.len().saturating_add(4 + length) > MAX_TRANSCRIPT {
+            return Err(LegacyError::Unexpected(format!(
+                "more than {MAX_TRANSCRIPT} bytes of handshake messages"
+            )));
+        }
         let message: Vec<u8> = self.handshake.drain(..4 + length).collect();
         if kind != handshake_type::HELLO_REQUEST {
             self.transcript.extend_from_slice(&message);
@@ -810,4 +818,76 @@ fn plain_record(kind: u8, version: u16, fragment: &[u8]) -> Vec<u8> {
     record.extend_from_slice(&u16::try_from(fragment.len()).unwrap_or(0).to_be_bytes());
     record.extend_from_slice(fragment);
     record
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    fn server_hello(version: u16, suite: u16) -> Vec<u8> {
+        let mut body = version.to_be_bytes().to_vec();
+        body.extend_from_slice(&[7; 32]);
+        body.push(0);
+        body.extend_from_slice(&suite.to_be_bytes());
+        body.push(0);
+        handshake_message(handshake_type::SERVER_HELLO, &body)
+    }
+
+    /// Runs a handshake against a scripted peer that reads the ClientHello and answers `reply`
+    /// (then keeps sending `then` until the client hangs up).
+    async fn against(reply: Vec<u8>, then: Option<Vec<u8>>) -> LegacyError {
+        let (client, mut server) = tokio::io::duplex(64 * 1024);
+        let peer = tokio::spawn(async move {
+            let mut buffer = vec![0u8; 4096];
+            let _ = server.read(&mut buffer).await;
+            if server.write_all(&reply).await.is_err() {
+                return;
+            }
+            if let Some(chunk) = then {
+                while server.write_all(&chunk).await.is_ok() {}
+            }
+        });
+        let config = LegacyConfig::everything(Some("example.test"));
+        let error = LegacySession::handshake(client, &config)
+            .await
+            .expect_err("the scripted peer never completes a handshake");
+        peer.abort();
+        error
+    }
+
+    #[tokio::test]
+    async fn refuses_a_suite_it_did_not_offer() {
+        let reply = plain_record(22, 0x0303, &server_hello(0x0303, 0x1301));
+        let error = against(reply, None).await;
+        assert!(matches!(error, LegacyError::NotOffered(_)), "{error}");
+        let reply = plain_record(22, 0x0303, &server_hello(0x0304, 0xc013));
+        let error = against(reply, None).await;
+        assert!(matches!(error, LegacyError::NotOffered(_)), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_reply_that_is_not_tls_is_an_error_not_a_panic() {
+        let error = against(b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(), None).await;
+        assert!(matches!(error, LegacyError::Unexpected(_)), "{error}");
+        let alert = plain_record(21, 0x0303, &[2, 40]);
+        let error = against(alert, None).await;
+        assert!(
+            matches!(&error, LegacyError::Alert(alert) if alert.description == 40),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn stops_reading_a_flight_that_never_ends() {
+        // A ServerHello, then CertificateStatus messages without end.
+        let reply = plain_record(22, 0x0303, &server_hello(0x0303, 0xc013));
+        let status = handshake_message(handshake_type::CERTIFICATE_STATUS, &[2; 8000]);
+        let error = against(reply, Some(plain_record(22, 0x0303, &status))).await;
+        assert!(
+            error.to_string().contains("bytes of handshake messages"),
+            "{error}"
+        );
+    }
 }
