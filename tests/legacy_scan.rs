@@ -129,6 +129,31 @@ fn a_tls10_only_server_gets_its_page_hsts_and_redirect_from_the_legacy_client() 
     assert_finding(&report, "protocol.tls10");
     assert_no_finding(&report, "hsts.missing");
     assert_at(&report, "/certificates/trust/trusted", true);
+
+    // The table and the Markdown summary say which client connected.
+    let mut args = vec![format!("good.test:{port}")];
+    args.extend(connect_to("good.test", port, port));
+    args.extend([
+        "--no-http".to_string(),
+        "--ca-file".to_string(),
+        cert("root.pem"),
+    ]);
+    let table = tlscheck(&args);
+    assert!(
+        table
+            .stdout
+            .contains("tlscheck's legacy client (rustls could not connect)")
+            && table
+                .stdout
+                .contains("FAILED: the server refused with alert protocol_version"),
+        "{table}"
+    );
+    args.extend(["--format".to_string(), "markdown".to_string()]);
+    let markdown = tlscheck(&args);
+    assert!(
+        markdown.stdout.contains("TLSv1.0 (legacy client)"),
+        "{markdown}"
+    );
     drop(server);
 }
 
