@@ -347,3 +347,59 @@ async fn reads_the_stapled_ocsp_response() {
         Some(response.as_slice())
     );
 }
+
+/// A client-initiated renegotiation (RFC 5746): s_server with `-client_renegotiation` runs a
+/// second handshake inside the first, bound to it, and serves the page under the new keys; by
+/// default OpenSSL 3 refuses with no_renegotiation.
+#[tokio::test]
+async fn renegotiates_securely_where_the_server_allows_it() {
+    for (allowed, version) in [
+        (true, ProtocolVersion::Tls12),
+        (true, ProtocolVersion::Tls10),
+        (false, ProtocolVersion::Tls12),
+    ] {
+        let mut server = OpensslServer::new("good-fullchain.pem", "good.key")
+            .cipher("ECDHE-RSA-AES128-SHA:AES256-SHA")
+            .security_level(0);
+        server = if version == ProtocolVersion::Tls10 {
+            server.tls10_only()
+        } else {
+            server.tls12_only()
+        };
+        if allowed {
+            server = server.arg("-client_renegotiation");
+        }
+        let server = server.start();
+        let stream = TcpStream::connect(("127.0.0.1", server.port()))
+            .await
+            .unwrap();
+        let config = config(ProtocolVersion::Tls12);
+        let mut session = LegacySession::handshake(stream, &config).await.unwrap();
+        assert!(session.secure_renegotiation());
+        let first = session.verify_data().0.to_vec();
+        let renegotiated = tokio::time::timeout(
+            Duration::from_secs(10),
+            session.renegotiate(&LegacyConfig {
+                suites: vec![0x0035], // AES256-SHA the second time
+                ..config.clone()
+            }),
+        )
+        .await
+        .expect("renegotiation in time");
+        if !allowed {
+            let error = renegotiated.expect_err("OpenSSL 3 refuses client renegotiation");
+            assert!(error.to_string().contains("no_renegotiation"), "{error}");
+            continue;
+        }
+        renegotiated.unwrap_or_else(|error| panic!("{error}\n{}", server.log()));
+        assert_ne!(session.verify_data().0, first.as_slice());
+        assert_eq!(session.cipher_suite(), 0x0035);
+        session.send(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
+        let mut page = Vec::new();
+        while let Some(data) = session.recv().await.unwrap() {
+            page.extend_from_slice(&data);
+        }
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("Cipher is AES256-SHA"), "{page}");
+    }
+}

@@ -13,8 +13,8 @@ use crate::tls::alert::{self, Alert};
 use crate::tls::reader::{DecodeError, Reader};
 use crate::tls::server_messages::{decode_certificate_list, CertificateRequest};
 use crate::tls::{
-    content_type, handshake_type, suites, ClientExtension, ClientHello, ProtocolVersion,
-    ServerHello, ServerKeyExchange,
+    content_type, extension_type, handshake_type, suites, ClientExtension, ClientHello,
+    ProtocolVersion, ServerHello, ServerKeyExchange,
 };
 
 /// Largest protected record accepted: 2^14 plus the 2048 bytes RFC 5246 allows.
@@ -128,7 +128,7 @@ fn malformed(what: &'static str) -> impl FnOnce(DecodeError) -> LegacyError {
 }
 
 /// What the server sent in its first flight.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerMessages {
     pub server_hello: ServerHello,
     /// DER certificates, leaf first.
@@ -183,20 +183,7 @@ impl<S> std::fmt::Debug for LegacySession<S> {
 impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
     /// A full handshake over `stream` as `config` says. The caller bounds it in time.
     pub async fn handshake(stream: S, config: &LegacyConfig) -> Result<Self, LegacyError> {
-        let mut offered: Vec<u16> = config
-            .suites
-            .iter()
-            .copied()
-            .filter(|code| {
-                suites::by_code(*code).is_some_and(|suite| {
-                    ProtocolVersion::ALL.iter().any(|version| {
-                        (config.min_version..=config.max_version).contains(version)
-                            && SuiteParameters::new(suite, *version).is_some()
-                    })
-                })
-            })
-            .collect();
-        offered.dedup();
+        let offered = offered_suites(config);
         let hello = client_hello(config, &offered)?;
         let mut session = LegacySession {
             stream,
@@ -400,25 +387,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         if self.server.certificate_request.is_some() {
             if ssl3 {
                 // SSLv3 says it has none with a no_certificate warning.
-                flight.extend(plain_record(content_type::ALERT, version.wire(), &[1, 41]));
+                flight.extend(self.seal_records(content_type::ALERT, &[1, 41])?);
             } else {
                 // No client certificate: an empty Certificate message.
                 let message = handshake_message(handshake_type::CERTIFICATE, &[0, 0, 0]);
                 self.transcript.extend_from_slice(&message);
-                flight.extend(plain_record(
-                    content_type::HANDSHAKE,
-                    version.wire(),
-                    &message,
-                ));
+                flight.extend(self.seal_records(content_type::HANDSHAKE, &message)?);
             }
         }
         let message = handshake_message(CLIENT_KEY_EXCHANGE, &share.message);
         self.transcript.extend_from_slice(&message);
-        flight.extend(plain_record(
-            content_type::HANDSHAKE,
-            version.wire(),
-            &message,
-        ));
+        flight.extend(self.seal_records(content_type::HANDSHAKE, &message)?);
 
         let randoms = [&self.client_random[..], &self.server.server_hello.random].concat();
         self.master_secret = if ssl3 {
@@ -460,11 +439,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         };
         let keys = KeyBlock::split(&block, &self.suite, version)
             .ok_or(LegacyError::Record(RecordError::BadKey))?;
-        flight.extend(plain_record(
-            content_type::CHANGE_CIPHER_SPEC,
-            version.wire(),
-            &[1],
-        ));
+        flight.extend(self.seal_records(content_type::CHANGE_CIPHER_SPEC, &[1])?);
         self.stream.write_all(&flight).await?;
         self.write = Some(RecordProtection::new(&self.suite, version, &keys.client)?);
         let pending_read = RecordProtection::new(&self.suite, version, &keys.server)?;
@@ -609,7 +584,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
                         self.closed = true;
                         return Ok(None);
                     }
-                    if alert.is_fatal() {
+                    // A warning no_renegotiation refuses the handshake just asked for.
+                    if alert.is_fatal() || alert.description == NO_RENEGOTIATION {
                         self.closed = true;
                         return Err(LegacyError::Alert(alert));
                     }
@@ -653,9 +629,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
             return Ok(None);
         };
         let payload = match &mut self.read {
-            Some(protection) if kind != content_type::CHANGE_CIPHER_SPEC => {
-                protection.open(kind, version, fragment)?
-            }
+            Some(protection) => protection.open(kind, version, fragment)?,
             _ => fragment.to_vec(),
         };
         self.incoming.drain(..5 + length);
@@ -671,6 +645,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
         content_type: u8,
         payload: &[u8],
     ) -> Result<(), LegacyError> {
+        let bytes = self.seal_records(content_type, payload)?;
+        self.stream.write_all(&bytes).await?;
+        Ok(())
+    }
+
+    /// `payload` as records of `content_type`, protected once the handshake has switched.
+    fn seal_records(&mut self, content_type: u8, payload: &[u8]) -> Result<Vec<u8>, LegacyError> {
         let version = self.version.wire();
         let mut bytes = Vec::with_capacity(payload.len() + 64);
         let chunks: Vec<&[u8]> = if payload.is_empty() {
@@ -685,8 +666,56 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
             };
             bytes.extend(plain_record(content_type, version, &fragment));
         }
-        self.stream.write_all(&bytes).await?;
-        Ok(())
+        Ok(bytes)
+    }
+
+    /// A client-initiated renegotiation (RFC 5746): a new full handshake inside this
+    /// connection's protection, with `config`'s offer and the previous client verify_data in
+    /// renegotiation_info. The server's renegotiation_info must carry both previous verify
+    /// data; a server that refuses answers no_renegotiation, returned as
+    /// [`LegacyError::Alert`]. On success the session runs under the new keys, with the new
+    /// transcript and server messages.
+    pub async fn renegotiate(&mut self, config: &LegacyConfig) -> Result<(), LegacyError> {
+        let offered = offered_suites(config);
+        let mut hello = client_hello(config, &offered)?;
+        let mut binding = vec![u8::try_from(self.client_verify_data.len()).unwrap_or(0)];
+        binding.extend_from_slice(&self.client_verify_data);
+        hello
+            .extensions
+            .retain(|extension| extension.code() != extension_type::RENEGOTIATION_INFO);
+        hello.extensions.insert(
+            0,
+            ClientExtension::Other {
+                code: extension_type::RENEGOTIATION_INFO,
+                body: binding,
+            },
+        );
+        let message = hello
+            .encode_handshake()
+            .map_err(|error| LegacyError::Hello(error.to_string()))?;
+        let expected_binding = [
+            self.client_verify_data.as_slice(),
+            self.server_verify_data.as_slice(),
+        ]
+        .concat();
+        self.client_random = hello.random;
+        self.transcript = message.clone();
+        self.handshake.clear();
+        self.server = ServerMessages::default();
+        self.send_record(content_type::HANDSHAKE, &message).await?;
+        self.read_server_flight(config, &offered).await?;
+        if self.server.server_hello.renegotiation_info.as_deref() != Some(&expected_binding[..]) {
+            return Err(LegacyError::Unexpected(
+                "a renegotiation_info that does not bind the previous handshake".into(),
+            ));
+        }
+        self.finish(config).await
+    }
+
+    /// The server supports secure renegotiation (RFC 5746): its ServerHello carried
+    /// renegotiation_info.
+    pub fn secure_renegotiation(&self) -> bool {
+        self.server.server_hello.renegotiation_info.is_some()
     }
 
     /// Sends application data.
@@ -766,6 +795,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> LegacySession<S> {
 }
 
 const CLIENT_KEY_EXCHANGE: u8 = 16;
+const NO_RENEGOTIATION: u8 = 100;
 const FINISHED: u8 = 20;
 
 fn client_hello(config: &LegacyConfig, offered: &[u16]) -> Result<ClientHello, LegacyError> {
@@ -803,6 +833,25 @@ fn client_hello(config: &LegacyConfig, offered: &[u16]) -> Result<ClientHello, L
     OsRng.fill_bytes(&mut random);
     hello.random = random;
     Ok(hello)
+}
+
+/// The suites of `config` the client can run at one of its versions.
+fn offered_suites(config: &LegacyConfig) -> Vec<u16> {
+    let mut offered: Vec<u16> = config
+        .suites
+        .iter()
+        .copied()
+        .filter(|code| {
+            suites::by_code(*code).is_some_and(|suite| {
+                ProtocolVersion::ALL.iter().any(|version| {
+                    (config.min_version..=config.max_version).contains(version)
+                        && SuiteParameters::new(suite, *version).is_some()
+                })
+            })
+        })
+        .collect();
+    offered.dedup();
+    offered
 }
 
 fn handshake_message(kind: u8, body: &[u8]) -> Vec<u8> {
