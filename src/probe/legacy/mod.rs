@@ -6,7 +6,8 @@
 //! versions, suites, groups and extensions of a [`client::LegacyConfig`]; the session then holds
 //! the transcript, the server's messages, the verify data and the master secret, and sends and
 //! receives records ([`client::LegacySession::send`], [`client::LegacySession::recv`],
-//! [`client::LegacySession::send_record`], [`client::LegacySession::recv_record`]). `prf.rs` and
+//! [`client::LegacySession::send_record`], [`client::LegacySession::recv_record`]) and
+//! renegotiates ([`client::LegacySession::renegotiate`], RFC 5746). `prf.rs` and
 //! `record.rs` are the pure key schedule and record protection, tested against published
 //! vectors; `key_exchange.rs` the client's shares and the check of the server's signature;
 //! `https.rs` the handshake probe's fallback when rustls cannot connect.
