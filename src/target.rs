@@ -72,55 +72,33 @@ impl Host {
         if unbracketed.len() != text.len() {
             return Err(format!("'{unbracketed}' is not an IPv6 address"));
         }
-        let ascii;
-        let text = if text.is_ascii() {
-            text
-        } else {
-            ascii = match url::Host::parse(text) {
-                Ok(url::Host::Domain(domain)) => domain,
-                _ => {
-                    return Err(format!(
-                        "'{text}' is not a valid internationalised host name"
-                    ))
-                }
-            };
-            ascii.as_str()
-        };
-        let name = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
-        if name.is_empty() {
-            return Err("the host is empty".into());
+        // The WHATWG host parser: IDNA to ASCII, lower case, and a name whose last label is a
+        // number is an IPv4 address (`127.1`, `0x7f.0.0.1`) or invalid (`999.1.1.1`).
+        // ASCII with other characters than a name's: the label checks below say which.
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if text.is_ascii() && !text.chars().all(plain) {
+            return check_name(text);
         }
-        if name.len() > 253 {
-            return Err("the host name is longer than 253 characters".into());
-        }
-        let labels: Vec<&str> = name.split('.').collect();
-        if labels
-            .iter()
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(format!("'{name}' is not a valid IPv4 address"));
-        }
-        for label in labels {
-            if label.is_empty() {
-                return Err(format!("'{text}' has an empty label"));
-            }
-            if label.len() > 63 {
-                return Err(format!("label '{label}' is longer than 63 characters"));
-            }
-            if let Some(bad) = label
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-            {
+        let ascii = match url::Host::parse(text) {
+            Ok(url::Host::Domain(domain)) => domain,
+            Ok(url::Host::Ipv4(ip)) => return Ok(Host::Ip(IpAddr::V4(ip))),
+            Ok(url::Host::Ipv6(ip)) => return Ok(Host::Ip(IpAddr::V6(ip))),
+            Err(url::ParseError::InvalidIpv4Address) => {
                 return Err(format!(
-                    "'{}' is not allowed in a host name",
-                    bad.escape_default()
-                ));
+                    "'{}' is not a valid IPv4 address",
+                    crate::text::escaped(text)
+                ))
             }
-            if label.starts_with('-') || label.ends_with('-') {
-                return Err(format!("label '{label}' starts or ends with '-'"));
+            Err(url::ParseError::EmptyHost) => return Err("the host is empty".into()),
+            Err(url::ParseError::IdnaError) if !text.is_ascii() => {
+                return Err(format!(
+                    "'{}' is not a valid internationalised host name",
+                    crate::text::escaped(text)
+                ))
             }
-        }
-        Ok(Host::Name(name))
+            Err(error) => return Err(format!("'{}': {error}", crate::text::escaped(text))),
+        };
+        check_name(&ascii)
     }
 
     /// How the host is written in a URL or `Host:` header (IPv6 in brackets).
@@ -130,6 +108,45 @@ impl Host {
             other => other.to_string(),
         }
     }
+}
+
+/// An ASCII host name, checked label by label (letters, digits, `-` and `_`).
+fn check_name(text: &str) -> Result<Host, String> {
+    let name = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
+    if name.is_empty() {
+        return Err("the host is empty".into());
+    }
+    if name.len() > 253 {
+        return Err("the host name is longer than 253 characters".into());
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels
+        .iter()
+        .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("'{name}' is not a valid IPv4 address"));
+    }
+    for label in labels {
+        if label.is_empty() {
+            return Err(format!("'{text}' has an empty label"));
+        }
+        if label.len() > 63 {
+            return Err(format!("label '{label}' is longer than 63 characters"));
+        }
+        if let Some(bad) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!(
+                "'{}' is not allowed in a host name",
+                bad.escape_default()
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label '{label}' starts or ends with '-'"));
+        }
+    }
+    Ok(Host::Name(name))
 }
 
 /// An absolute http(s) URL, split into the parts tlscheck needs. The one URL parser: targets
@@ -254,9 +271,14 @@ pub struct Target {
 impl Target {
     pub fn parse(input: &str) -> Result<Target, TargetError> {
         let invalid = |reason: String| TargetError::Invalid {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
+        if let Some(character) = crate::text::first_unsafe(input) {
+            return Err(invalid(format!(
+                "it holds the control character {character}"
+            )));
+        }
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(invalid("the target is empty".into()));
@@ -382,7 +404,7 @@ pub struct ConnectTo {
 impl ConnectTo {
     pub fn parse(input: &str) -> Result<ConnectTo, TargetError> {
         let error = |reason: String| TargetError::ConnectTo {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
         let fields = split_colon_fields(input).map_err(error)?;
@@ -401,7 +423,7 @@ impl ConnectTo {
     /// `--resolve HOST:PORT:ADDR` is `--connect-to HOST:PORT:ADDR:` with an IP address.
     pub fn parse_resolve(input: &str) -> Result<ConnectTo, TargetError> {
         let error = |reason: String| TargetError::Resolve {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
         let fields = split_colon_fields(input).map_err(error)?;
@@ -602,7 +624,7 @@ pub struct TargetPattern {
 impl TargetPattern {
     pub fn parse(input: &str) -> Result<TargetPattern, TargetError> {
         let invalid = |reason: &str| TargetError::Allow {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason: reason.to_string(),
         };
         let text = input.trim();

@@ -42,22 +42,42 @@ pub enum IdentityError {
     NoCertificate { path: String },
     #[error("cannot read --client-key '{path}': {reason}")]
     Key { path: String, reason: String },
+    #[error(
+        "--client-key '{path}' holds no private key: expected a PEM block \
+         'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' or 'BEGIN EC PRIVATE KEY'"
+    )]
+    NoKey { path: String },
+    #[error(
+        "--client-key '{path}': encrypted private keys are not supported: decrypt it with \
+         `openssl pkey -in KEY -out PLAIN`"
+    )]
+    EncryptedKey { path: String },
     #[error("--client-key '{path}' does not fit --client-cert or is unsupported: {reason}")]
     Unusable { path: String, reason: String },
 }
 
-/// Load a client certificate chain and its private key (PEM) for mutual TLS.
+/// Whether PEM text holds an encrypted private key: PKCS #8's `ENCRYPTED PRIVATE KEY` block, or
+/// OpenSSL's traditional format with `Proc-Type: 4,ENCRYPTED`.
+fn is_encrypted_key(pem: &[u8]) -> bool {
+    let contains = |needle: &[u8]| pem.windows(needle.len()).any(|window| window == needle);
+    contains(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(b"Proc-Type: 4,ENCRYPTED")
+}
+
+/// Load a client certificate chain and its private key (PEM) for mutual TLS. Both files are
+/// read as regular files of at most [`crate::files::MAX_PEM_BYTES`].
 pub fn load_client_identity(
     cert_path: &Path,
     key_path: &Path,
     provider: &CryptoProvider,
 ) -> Result<Arc<CertifiedKey>, IdentityError> {
-    let cert_name = cert_path.display().to_string();
-    let key_name = key_path.display().to_string();
-    let cert_bytes = std::fs::read(cert_path).map_err(|e| IdentityError::Certificate {
-        path: cert_name.clone(),
-        reason: e.to_string(),
-    })?;
+    use crate::files::{read_capped, MAX_PEM_BYTES};
+    let cert_name = crate::text::escaped(&cert_path.display().to_string());
+    let key_name = crate::text::escaped(&key_path.display().to_string());
+    let cert_bytes =
+        read_capped(cert_path, MAX_PEM_BYTES).map_err(|e| IdentityError::Certificate {
+            path: cert_name.clone(),
+            reason: e.to_string(),
+        })?;
     let chain = CertificateDer::pem_slice_iter(&cert_bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| IdentityError::Certificate {
@@ -67,9 +87,21 @@ pub fn load_client_identity(
     if chain.is_empty() {
         return Err(IdentityError::NoCertificate { path: cert_name });
     }
-    let key = PrivateKeyDer::from_pem_file(key_path).map_err(|e| IdentityError::Key {
+    let key_bytes = read_capped(key_path, MAX_PEM_BYTES).map_err(|e| IdentityError::Key {
         path: key_name.clone(),
         reason: e.to_string(),
+    })?;
+    if is_encrypted_key(&key_bytes) {
+        return Err(IdentityError::EncryptedKey { path: key_name });
+    }
+    let key = PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|e| match e {
+        rustls_pki_types::pem::Error::NoItemsFound => IdentityError::NoKey {
+            path: key_name.clone(),
+        },
+        other => IdentityError::Key {
+            path: key_name.clone(),
+            reason: other.to_string(),
+        },
     })?;
     let signing_key =
         provider
