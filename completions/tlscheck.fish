@@ -53,7 +53,7 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Privat
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check (1 to 65535)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to 86400' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole, 0.001 to 86400; what is not measured by then is reported as such' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days, 0 to 3650 (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days, 0 to 36500 (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days, 0 to --warn-days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe [default: the policy file\'s fail_on, else high]' -r -f -a "info\t''
 low\t''
@@ -121,7 +121,7 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d 'Warn when the certificate expires within this many days (0 to 3650)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d 'Warn when the certificate expires within this many days (0 to 36500)' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l crit-days -d 'Critical when the certificate expires within this many days (0 to --warn-days)' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to 86400' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l target-timeout -d 'Most seconds a probe may take, whatever the scrape timeout (0.001 to 86400)' -r

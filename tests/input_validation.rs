@@ -87,7 +87,7 @@ fn help_states_every_range_and_cap() {
         "0.001 to\n          86400",
         "1 to 10000",
         "1 to 1000)",
-        "0 to 3650",
+        "0 to 36500",
         "1 to 65535",
         "at most 4 MiB",
     ] {

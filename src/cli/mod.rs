@@ -184,7 +184,7 @@ pub struct ServeArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Warn when the certificate expires within this many days (0 to 3650)
+    /// Warn when the certificate expires within this many days (0 to 36500)
     #[arg(
         long,
         value_name = "DAYS",
@@ -386,7 +386,7 @@ pub struct ScanArgs {
     )]
     pub target_timeout: f64,
 
-    /// Warn when the certificate expires within this many days, 0 to 3650 (one valid for at most
+    /// Warn when the certificate expires within this many days, 0 to 36500 (one valid for at most
     /// 100 days and under three times this: when a third of its lifetime or less is left)
     #[arg(
         long,

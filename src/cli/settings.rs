@@ -27,8 +27,8 @@ use crate::x509::trust::{RootSource, TrustError, TrustStore};
 pub const MAX_SECONDS: f64 = 86_400.0;
 /// The shortest `--timeout` or `--target-timeout` accepted: a millisecond.
 pub const MIN_SECONDS: f64 = 0.001;
-/// The most days `--warn-days` and `--crit-days` accept: ten years.
-pub const MAX_DAYS: i64 = 3650;
+/// The most days `--warn-days` and `--crit-days` accept: a hundred years.
+pub const MAX_DAYS: i64 = 36_500;
 /// The most targets scanned at once.
 pub const MAX_CONCURRENCY: usize = 10_000;
 /// The most connections at once to one server.

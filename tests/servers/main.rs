@@ -1,0 +1,455 @@
+//! The hostile-server suite: one scripted server per failure class (`hostile.rs`), each scanned
+//! many times, every run asserting the exact class (kind, step, words), the exit code, and that
+//! the run stayed within its time and memory bounds. The same server must give the same answer
+//! on every run: the runs go at once, in threads, so races show.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod hostile;
+
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hostile::{Behaviour, HostileServer};
+use serde_json::Value;
+
+/// Runs of each case.
+const RUNS: usize = 50;
+/// Runs at once.
+const PARALLEL: usize = 10;
+/// `--timeout` of every run: short, so the silent cases are quick.
+const STEP_TIMEOUT: &str = "0.5";
+/// The most one run may take: a few steps of `--timeout` (the silent cases wait one step per
+/// probe, five probes at once), far under `--target-timeout`.
+const TIME_LIMIT: Duration = Duration::from_secs(8);
+/// The most memory one run may hold (peak resident set).
+const MEMORY_LIMIT_KB: i64 = 150 * 1024;
+
+/// One run of tlscheck: its exit code, output, wall time and peak memory.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    max_rss_kb: i64,
+}
+
+/// Runs tlscheck with `args` under GNU time, which reports its peak memory (the resident set of
+/// tlscheck alone: time forks it from its own small process, where a test process's spawn
+/// would count the test's memory too); kills it past twice the time limit.
+fn run_measured(args: &[String]) -> Run {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let stdout_path = dir.path().join("stdout");
+    let stderr_path = dir.path().join("stderr");
+    let memory_path = dir.path().join("memory");
+    let started = Instant::now();
+    let mut child = Command::new(common::require_tool("time"))
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&memory_path)
+        .arg(env!("CARGO_BIN_EXE_tlscheck"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("start GNU time with tlscheck");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll tlscheck") {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT * 2 {
+            let _ = child.kill();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let memory = std::fs::read_to_string(&memory_path).unwrap_or_default();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+        elapsed: started.elapsed(),
+        // GNU time's last line is the peak resident set in KiB ("Command exited with
+        // non-zero status N" may come first).
+        max_rss_kb: memory
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+            .unwrap_or(i64::MAX),
+    }
+}
+
+/// What every run against one hostile server must say.
+struct Expected {
+    code: i32,
+    /// `/unreachable/kind` (or `/tls/error/kind` when the target was scanned).
+    kind: &'static str,
+    step: &'static str,
+    /// Words the reason must contain.
+    words: &'static [&'static str],
+    /// Whether the target could not be scanned (`unreachable` set, verdict unreachable).
+    unreachable: bool,
+}
+
+/// Runs [`RUNS`] scans of `server`, [`PARALLEL`] at once, and checks each against `expected`.
+fn assert_every_run(server: &HostileServer, expected: &Expected) {
+    let args: Vec<String> = [
+        server.target().as_str(),
+        "--no-http",
+        "--timeout",
+        STEP_TIMEOUT,
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    let runs = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL {
+            scope.spawn(|| {
+                for _ in 0..RUNS / PARALLEL {
+                    let run = run_measured(&args);
+                    runs.lock().unwrap().push(run);
+                }
+            });
+        }
+    });
+    let runs = runs.into_inner().unwrap();
+    assert_eq!(runs.len(), RUNS);
+    let mut codes = std::collections::BTreeMap::new();
+    for run in &runs {
+        *codes.entry(run.code).or_insert(0) += 1;
+    }
+    let context = |run: &Run| {
+        format!(
+            "tlscheck {}\nexit {} in {:?}, {} KB\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            args.join(" "),
+            run.code,
+            run.elapsed,
+            run.max_rss_kb,
+            run.stdout,
+            run.stderr
+        )
+    };
+    for run in &runs {
+        assert_eq!(
+            run.code,
+            expected.code,
+            "the same exit code on every run (codes seen: {codes:?})\n{}",
+            context(run)
+        );
+        assert!(run.elapsed < TIME_LIMIT, "bounded time\n{}", context(run));
+        assert!(
+            run.max_rss_kb < MEMORY_LIMIT_KB,
+            "bounded memory\n{}",
+            context(run)
+        );
+        let document: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|error| panic!("JSON ({error})\n{}", context(run)));
+        let report = &document["reports"][0];
+        let error = if expected.unreachable {
+            assert_eq!(report["verdict"], "unreachable", "{}", context(run));
+            &report["unreachable"]
+        } else {
+            assert!(report["unreachable"].is_null(), "{}", context(run));
+            let findings: Vec<&str> = report["findings"]
+                .as_array()
+                .map(|all| all.iter().filter_map(|f| f["id"].as_str()).collect())
+                .unwrap_or_default();
+            assert!(
+                findings.contains(&"scan.inconclusive"),
+                "what could not be measured is inconclusive\n{}",
+                context(run)
+            );
+            assert!(
+                !findings.contains(&"tls.handshake-failed"),
+                "no configuration finding for a broken server\n{}",
+                context(run)
+            );
+            &report["tls"]["error"]
+        };
+        assert_eq!(error["kind"], expected.kind, "class\n{}", context(run));
+        assert_eq!(error["step"], expected.step, "step\n{}", context(run));
+        let reason = error["reason"].as_str().unwrap_or_default();
+        for word in expected.words {
+            assert!(
+                reason.contains(word),
+                "{word:?} in {reason:?}\n{}",
+                context(run)
+            );
+        }
+        for banned in [
+            "ssl_ciphers",
+            "ssl_protocols",
+            "InvalidContentType",
+            "MessageTooShort",
+            "TrailingData",
+            "alert alert",
+            "did not answer",
+        ] {
+            assert!(
+                !run.stdout.contains(banned),
+                "{banned:?} in the report\n{}",
+                context(run)
+            );
+        }
+    }
+    // The report of the first run is valid against the schema and free of Debug renderings.
+    let first = &runs[0];
+    let document: Value = serde_json::from_str(&first.stdout).unwrap();
+    let output = common::Output {
+        code: first.code,
+        stdout: first.stdout.clone(),
+        stderr: first.stderr.clone(),
+        args: args.clone(),
+    };
+    common::assert_matches_schema(&document, &output);
+    common::assert_no_debug_rendering(&document, &output);
+}
+
+fn check(behaviour: Behaviour, expected: Expected) {
+    let server = HostileServer::start(behaviour);
+    assert_every_run(&server, &expected);
+}
+
+#[test]
+fn a_closed_port_is_refused() {
+    // Nothing listens: bind a port, note it, free it.
+    let port = common::free_port();
+    let args: Vec<String> = [
+        &format!("127.0.0.1:{port}"),
+        "--no-http",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    for _ in 0..5 {
+        let run = run_measured(&args);
+        assert_eq!(run.code, 3, "{run:?}");
+        let document: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(document["reports"][0]["unreachable"]["kind"], "refused");
+        assert_eq!(document["reports"][0]["unreachable"]["step"], "connect");
+    }
+}
+
+#[test]
+fn a_reset_on_accept_is_one_class_whichever_side_of_connect_it_lands() {
+    check(
+        Behaviour::ResetOnAccept,
+        Expected {
+            code: 3,
+            kind: "reset",
+            step: "server-hello",
+            words: &["reset or closed the connection without a reply"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn a_close_on_accept_is_the_same_class_as_a_reset() {
+    check(
+        Behaviour::CloseOnAccept,
+        Expected {
+            code: 3,
+            kind: "reset",
+            step: "server-hello",
+            words: &["reset or closed the connection without a reply"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn a_reset_after_the_hello_is_a_reset() {
+    check(
+        Behaviour::ResetAfterHello,
+        Expected {
+            code: 3,
+            kind: "reset",
+            step: "server-hello",
+            words: &["reset or closed"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn silence_times_out_waiting_for_the_server_hello() {
+    check(
+        Behaviour::Silent,
+        Expected {
+            code: 3,
+            kind: "timeout",
+            step: "server-hello",
+            words: &["no answer within 0.5s (waiting for the ServerHello)"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn http_on_the_tls_port_is_not_tls_and_says_http() {
+    check(
+        Behaviour::Http,
+        Expected {
+            code: 3,
+            kind: "not-tls",
+            step: "server-hello",
+            words: &[
+                "not a TLS server: it answered with an HTTP response",
+                "HTTP/1.1 400 Bad Request",
+            ],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn an_ssh_banner_is_not_tls_and_says_ssh() {
+    check(
+        Behaviour::SshBanner,
+        Expected {
+            code: 3,
+            kind: "not-tls",
+            step: "server-hello",
+            words: &["an SSH banner", "SSH-2.0-OpenSSH_9.6p1"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn random_bytes_are_not_tls() {
+    check(
+        Behaviour::RandomBytes,
+        Expected {
+            code: 3,
+            kind: "not-tls",
+            step: "server-hello",
+            words: &["binary data", "bytes 5a"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn an_unassigned_alert_is_named_as_such() {
+    check(
+        Behaviour::UnassignedAlert,
+        Expected {
+            code: 3,
+            kind: "alert",
+            step: "server-hello",
+            words: &["unassigned alert 254"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn a_record_longer_than_tls_allows_is_malformed() {
+    check(
+        Behaviour::HugeRecord,
+        Expected {
+            code: 3,
+            kind: "malformed",
+            step: "server-hello",
+            words: &["record of 65535 bytes is longer than the 18432 bytes TLS allows"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn a_huge_announced_handshake_message_reaches_a_limit() {
+    check(
+        Behaviour::HugeHandshakeMessage,
+        Expected {
+            code: 3,
+            kind: "too-large",
+            step: "server-hello",
+            words: &["tlscheck's limit reached"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn endless_empty_handshake_records_are_malformed() {
+    check(
+        Behaviour::EmptyHandshakeRecords,
+        Expected {
+            code: 3,
+            kind: "malformed",
+            step: "server-hello",
+            words: &["empty handshake record"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
+fn endless_empty_application_records_are_malformed_before_a_server_hello() {
+    check(
+        Behaviour::EmptyApplicationRecords,
+        Expected {
+            code: 3,
+            kind: "malformed",
+            step: "server-hello",
+            words: &["application_data record before the server hello"],
+            unreachable: true,
+        },
+    );
+}
+
+/// A server whose ServerHellos the enumeration could judge was scanned: what it could not
+/// measure is inconclusive (`scan.inconclusive`, not a failure), the handshake's error says
+/// where it stopped, and no fix is invented for it.
+#[test]
+fn one_byte_records_then_silence_time_out_after_the_server_hello() {
+    check(
+        Behaviour::OneByteRecordsThenSilence,
+        Expected {
+            code: 0,
+            kind: "timeout",
+            step: "after-server-hello",
+            words: &["no answer within 0.5s (after the ServerHello)"],
+            unreachable: false,
+        },
+    );
+}
+
+#[test]
+fn a_hello_retry_request_loop_is_malformed() {
+    check(
+        Behaviour::HelloRetryRequestLoop,
+        Expected {
+            code: 0,
+            kind: "malformed",
+            step: "flight",
+            words: &["an unexpected handshake message (a second HelloRetryRequest)"],
+            unreachable: false,
+        },
+    );
+}
+
+#[test]
+fn a_malformed_server_hello_names_the_message_and_field() {
+    check(
+        Behaviour::MalformedServerHello,
+        Expected {
+            code: 3,
+            kind: "malformed",
+            step: "server-hello",
+            words: &["malformed server hello", "session id"],
+            unreachable: true,
+        },
+    );
+}
