@@ -234,12 +234,19 @@ impl Url {
         }
     }
 
-    /// Resolve a `Location` header against this URL as a browser does; none when it does not
-    /// lead to an http(s) URL (`javascript:`, `mailto:`, garbage).
-    pub fn join(&self, location: &str) -> Option<Url> {
-        let base = url::Url::parse(&self.to_string()).ok()?;
-        let joined = base.join(location.trim()).ok()?;
-        Url::from_parsed(&joined).ok()
+    /// Resolve a `Location` header against this URL as a browser does (the WHATWG URL
+    /// standard: backslashes are slashes, `\\host/x` names another host, user info is
+    /// dropped); the reason when it does not lead to an http(s) URL (`javascript:`, `mailto:`,
+    /// garbage).
+    pub fn join(&self, location: &str) -> Result<Url, String> {
+        let base = url::Url::parse(&self.to_string()).map_err(|error| error.to_string())?;
+        let mut joined = base
+            .join(location.trim())
+            .map_err(|error| error.to_string())?;
+        // Credentials in a Location are no part of where it leads.
+        let _ = joined.set_username("");
+        let _ = joined.set_password(None);
+        Url::from_parsed(&joined)
     }
 }
 
@@ -783,6 +790,21 @@ mod tests {
     }
 
     #[test]
+    fn locations_join_as_the_url_standard_says() {
+        let base = Url::parse("http://good.test/a/b").unwrap();
+        assert!(base.join("javascript:alert(1)").is_err());
+        assert!(base.join("mailto:x@good.test").is_err());
+        let backslash = base.join("\\\\10.11.12.13/x").unwrap();
+        assert_eq!(backslash.to_string(), "http://10.11.12.13/x");
+        let parsed = base.join("https://user:pw@GOOD.%74est./").unwrap();
+        assert_eq!(parsed.host, Host::Name("good.test".into()));
+        assert_eq!(parsed.to_string(), "https://good.test/");
+        let idn = base.join("http://BÜCHER.example/").unwrap();
+        assert_eq!(idn.host, Host::Name("xn--bcher-kva.example".into()));
+        assert_eq!(base.join("c").unwrap().path, "/a/c");
+    }
+
+    #[test]
     fn rejects_bad_targets_with_reason() {
         for (input, needle) in [
             ("", "empty"),
@@ -852,7 +874,10 @@ mod tests {
             ("mailto:a@example.com", None),
         ] {
             assert_eq!(
-                base.join(location).map(|url| url.to_string()).as_deref(),
+                base.join(location)
+                    .ok()
+                    .map(|url| url.to_string())
+                    .as_deref(),
                 expected,
                 "{location}"
             );

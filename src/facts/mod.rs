@@ -401,6 +401,9 @@ pub enum RedirectEnd {
     Loop,
     /// [`crate::probe::redirect::MAX_HOPS`] redirects were followed.
     HopLimit,
+    /// A redirect to something that is no http(s) URL (`javascript:`, `mailto:`, garbage):
+    /// not followed.
+    NotHttp,
 }
 
 /// What the raw prober learned with tlscheck's own ClientHellos, SSLv2 to TLS 1.3.

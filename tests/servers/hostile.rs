@@ -50,6 +50,10 @@ pub enum Behaviour {
     HelloRetryRequestLoop,
     /// Answers with a TLS 1.2 ServerHello whose session id is 33 bytes long (at most 32 allowed).
     MalformedServerHello,
+    /// A plain HTTP server answering every request with a 301 to this `Location`.
+    Redirect(&'static str),
+    /// A plain HTTP server answering with a 301 whose `Location` is 100 KiB long.
+    HugeLocation,
 }
 
 /// A hostile server on 127.0.0.1 (see the module docs).
@@ -227,8 +231,36 @@ fn random_bytes() -> Vec<u8> {
     out
 }
 
+/// Reads an HTTP request's head (up to the blank line, at most 64 KiB).
+fn read_request(stream: &mut TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while head.len() < 64 * 1024 && !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+}
+
+fn redirect_to(stream: &mut TcpStream, location: &str) {
+    read_request(stream);
+    let _ = stream.write_all(
+        format!(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+}
+
 fn serve(behaviour: Behaviour, mut stream: TcpStream, stop: &AtomicBool) {
     match behaviour {
+        Behaviour::Redirect(location) => redirect_to(&mut stream, location),
+        Behaviour::HugeLocation => {
+            redirect_to(&mut stream, &format!("/{}", "a".repeat(100 * 1024)))
+        }
         Behaviour::ResetOnAccept => reset(stream),
         Behaviour::CloseOnAccept => drop(stream),
         Behaviour::ResetAfterHello => {

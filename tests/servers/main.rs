@@ -453,3 +453,93 @@ fn a_malformed_server_hello_names_the_message_and_field() {
         },
     );
 }
+
+/// Scans `good.test` with its HTTP port on `server` and its TLS port closed (the target is
+/// unreachable, its redirect check still runs): the report's `redirect`, and the run.
+fn redirect_of(server: &HostileServer) -> (Value, Run) {
+    let closed = common::free_port();
+    let args: Vec<String> = [
+        "good.test",
+        "--connect-to",
+        &format!("good.test:80:127.0.0.1:{}", server.port),
+        "--connect-to",
+        &format!("good.test:443:127.0.0.1:{closed}"),
+        "--quick",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    let run = run_measured(&args);
+    let document: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|error| panic!("JSON ({error}): {run:?}"));
+    let output = common::Output {
+        code: run.code,
+        stdout: run.stdout.clone(),
+        stderr: run.stderr.clone(),
+        args,
+    };
+    common::assert_matches_schema(&document, &output);
+    (document["reports"][0]["redirect"].clone(), run)
+}
+
+#[test]
+fn a_javascript_location_is_a_redirect_to_a_non_http_url() {
+    let server = HostileServer::start(Behaviour::Redirect("javascript:alert(1)"));
+    let (redirect, run) = redirect_of(&server);
+    assert_eq!(redirect["verdict"], "not-http", "{run:?}");
+    assert_eq!(
+        redirect["hops"].as_array().map(Vec::len),
+        Some(1),
+        "{run:?}"
+    );
+    assert_eq!(redirect["hops"][0]["location"], "javascript:alert(1)");
+    assert!(
+        redirect["hops"][0]["next"].is_null(),
+        "not followed: {redirect}"
+    );
+}
+
+#[test]
+fn a_backslash_location_names_another_host_as_the_url_standard_parses_it() {
+    // `\\10.11.12.13/x` is `//10.11.12.13/x` to a browser: another host, not a path.
+    let server = HostileServer::start(Behaviour::Redirect("\\\\10.11.12.13/x"));
+    let (redirect, run) = redirect_of(&server);
+    assert_eq!(redirect["verdict"], "other-host", "{run:?}");
+    assert_eq!(redirect["hops"][0]["same_host"], false, "{redirect}");
+    assert_eq!(
+        redirect["hops"].as_array().map(Vec::len),
+        Some(1),
+        "not followed"
+    );
+}
+
+#[test]
+fn hosts_are_compared_after_parsing() {
+    // User info, upper case, a trailing dot and percent-encoding: the same host once parsed.
+    let server = HostileServer::start(Behaviour::Redirect("https://user:pw@GOOD.%74est./"));
+    let (redirect, run) = redirect_of(&server);
+    assert_eq!(redirect["verdict"], "https-permanent", "{run:?}");
+    assert_eq!(redirect["hops"][0]["same_host"], true, "{redirect}");
+}
+
+#[test]
+fn a_location_over_the_cap_is_an_error_with_its_length_not_copied() {
+    let server = HostileServer::start(Behaviour::HugeLocation);
+    let (redirect, run) = redirect_of(&server);
+    assert_eq!(redirect["status"], "failed", "{redirect}");
+    assert_eq!(redirect["error"]["kind"], "too-large", "{redirect}");
+    let reason = redirect["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("location header is 102401 bytes long, over the 8192-byte limit"),
+        "{reason}"
+    );
+    assert!(
+        run.stdout.len() < 20_000,
+        "the header is not copied: {} bytes",
+        run.stdout.len()
+    );
+}
