@@ -28,6 +28,11 @@ pub fn escaped(text: &str) -> String {
     out
 }
 
+/// [`escaped`], but line breaks kept: for text whose own lines tlscheck made (a table cell).
+pub fn escaped_lines(text: &str) -> String {
+    text.split('\n').map(escaped).collect::<Vec<_>>().join("\n")
+}
+
 /// `bytes` as text: valid UTF-8 as [`escaped`] writes it, each byte that is not UTF-8 as `\x{..}`.
 pub fn escaped_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());

@@ -50,6 +50,9 @@ pub enum Behaviour {
     HelloRetryRequestLoop,
     /// Answers with a TLS 1.2 ServerHello whose session id is 33 bytes long (at most 32 allowed).
     MalformedServerHello,
+    /// Answers with a TLS 1.2 ServerHello, a Certificate message holding these bytes as its
+    /// one certificate, and ServerHelloDone, then closes.
+    PresentCertificate(&'static [u8]),
     /// A plain HTTP server answering every request with a 301 to this `Location`.
     Redirect(&'static str),
     /// A plain HTTP server answering with a 301 whose `Location` is 100 KiB long.
@@ -353,6 +356,20 @@ fn serve(behaviour: Behaviour, mut stream: TcpStream, stop: &AtomicBool) {
                     return;
                 }
             }
+        }
+        Behaviour::PresentCertificate(certificate) => {
+            if read_hello(&mut stream).is_some() {
+                let mut entry = (certificate.len() as u32).to_be_bytes()[1..].to_vec();
+                entry.extend_from_slice(certificate);
+                let mut list = (entry.len() as u32).to_be_bytes()[1..].to_vec();
+                list.extend_from_slice(&entry);
+                let mut flight = server_hello_tls12(&[]);
+                flight.extend(handshake(11, &list));
+                flight.extend(handshake(14, &[]));
+                let _ = stream.write_all(&record(22, &flight));
+            }
+            let _ = stream.shutdown(Shutdown::Write);
+            hold(stream, stop);
         }
         Behaviour::MalformedServerHello => {
             if read_hello(&mut stream).is_some() {

@@ -543,3 +543,139 @@ fn a_location_over_the_cap_is_an_error_with_its_length_not_copied() {
         run.stdout.len()
     );
 }
+
+#[test]
+fn an_unparsable_certificate_is_a_finding_with_the_parsers_reason() {
+    let server = HostileServer::start(Behaviour::PresentCertificate(
+        b"\x30\x03\x02\x01this is not a certificate",
+    ));
+    let args: Vec<String> = [
+        &server.target(),
+        "--no-http",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    let run = run_measured(&args);
+    let document: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let report = &document["reports"][0];
+    let reason = report["certificates"]["unparsable"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("not valid DER X.509"), "{run:?}");
+    let finding = report["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == "cert.unparsable"))
+        .unwrap_or_else(|| panic!("cert.unparsable\n{}", run.stdout));
+    assert!(
+        finding["evidence"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not valid DER"),
+        "{finding}"
+    );
+    assert_eq!(run.code, 1, "a high finding\n{run:?}");
+}
+
+/// A certificate whose names hold what no terminal should get: a common name with bytes that
+/// are not UTF-8, a DNS name with an ESC, and one with a bidirectional override. Made with
+/// rcgen, then patched byte for byte (the signature no longer verifies, and OpenSSL would not
+/// load it: the scripted server presents it).
+fn hostile_names_server() -> HostileServer {
+    use rcgen::{CertificateParams, DnType, KeyPair};
+    let mut params = CertificateParams::new(vec![
+        "hostile.test".to_string(),
+        "escQQQ.test".to_string(),
+        "bidiRR.test".to_string(),
+    ])
+    .expect("params");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "evilXX.test");
+    let key = KeyPair::generate().expect("key");
+    let mut der = params
+        .self_signed(&key)
+        .expect("certificate")
+        .der()
+        .to_vec();
+    let mut patch = |from: &[u8], to: &[u8]| {
+        assert_eq!(from.len(), to.len());
+        while let Some(at) = der.windows(from.len()).position(|window| window == from) {
+            der[at..at + to.len()].copy_from_slice(to);
+        }
+    };
+    patch(b"evilXX", b"evil\xff\xfe");
+    patch(b"escQQQ", b"esc\x1b[2");
+    patch(b"bidiRR", "bi\u{202e}d".as_bytes());
+    HostileServer::start(Behaviour::PresentCertificate(Box::leak(
+        der.into_boxed_slice(),
+    )))
+}
+
+#[test]
+fn certificate_names_are_escaped_in_the_table_and_kept_raw_in_json() {
+    let server = hostile_names_server();
+    let mut args = vec![
+        format!("hostile.test:{}", server.port),
+        "--connect-to".to_string(),
+        format!("hostile.test:{}:127.0.0.1:{}", server.port, server.port),
+        "--no-http".to_string(),
+        "--timeout".to_string(),
+        "2".to_string(),
+    ];
+    args.extend(["--color", "never"].map(String::from));
+    let table = common::tlscheck(&args);
+    for forbidden in ['\u{1b}', '\u{202e}', '\u{fffd}'] {
+        assert!(
+            !table.stdout.contains(forbidden),
+            "{forbidden:?} reached the terminal\n{table}"
+        );
+    }
+    assert!(table.stdout.contains("evil\\x{ff}\\x{fe}.test"), "{table}");
+    assert!(table.stdout.contains("esc\\u{1b}[2.test"), "{table}");
+    assert!(table.stdout.contains("bi\\u{202e}d.test"), "{table}");
+    assert!(!table.stdout.contains("X509Error"), "{table}");
+
+    let (output, report) = common::scan(&args[..args.len() - 2]);
+    let leaf = &report["certificates"]["certificates"][0];
+    assert_eq!(leaf["common_name"], "evil\\x{ff}\\x{fe}.test", "{output}");
+    let dns: Vec<&str> = leaf["dns_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        dns,
+        vec!["hostile.test", "esc\\u{1b}[2.test", "bi\\u{202e}d.test"],
+        "no name dropped\n{output}"
+    );
+    let escaped: Vec<(&str, &str)> = leaf["escaped_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| {
+            (
+                name["field"].as_str().unwrap(),
+                name["hex"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        escaped.contains(&("common_name", "6576696cfffe2e74657374")),
+        "{escaped:?}"
+    );
+    assert!(
+        escaped.contains(&("dns_names[1]", "6573631b5b322e74657374")),
+        "{escaped:?}"
+    );
+    assert!(
+        escaped.iter().any(|(field, _)| *field == "subject"),
+        "{escaped:?}"
+    );
+}
