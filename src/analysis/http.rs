@@ -172,7 +172,11 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
                 if let Some(error) = &hsts.error {
                     found.push(hsts_finding(
                         FindingId::HstsInvalid,
-                        format!("'{}': {}", hsts.raw, hsts_error(error)),
+                        format!(
+                            "'{}': {}",
+                            crate::text::escaped(&hsts.raw),
+                            hsts_error(error)
+                        ),
                     ));
                 } else if let Some(max_age) = hsts.max_age.filter(|age| *age < HSTS_MIN_MAX_AGE) {
                     let note = if max_age == 0 {

@@ -32,6 +32,8 @@ pub struct Seen {
     pub server_hello: bool,
     /// Records begun after the ServerHello was whole.
     pub records_after_hello: usize,
+    /// Bytes of records received after the ServerHello was whole.
+    pub flight_bytes: usize,
     /// The limit of tlscheck's that stopped the reading, if one did.
     pub limit: Option<String>,
     /// The handshake is over: the limits no longer apply.
@@ -50,7 +52,7 @@ impl Seen {
     pub fn step(&self) -> Step {
         if !self.server_hello {
             Step::ServerHello
-        } else if self.records_after_hello > 0 {
+        } else if self.records_after_hello > 0 || self.flight_bytes > 0 {
             Step::Flight
         } else {
             Step::AfterServerHello
@@ -93,7 +95,11 @@ impl Seen {
                 continue;
             }
             self.remaining -= 1;
-            if self.record_type != 22 || self.server_hello {
+            if self.server_hello {
+                self.flight_bytes += 1;
+                continue;
+            }
+            if self.record_type != 22 {
                 continue;
             }
             // The first handshake message: its type and length, then its body.

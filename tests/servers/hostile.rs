@@ -46,6 +46,9 @@ pub enum Behaviour {
     EmptyApplicationRecords,
     /// Answers with a well-formed TLS 1.2 ServerHello, one byte per record, then waits.
     OneByteRecordsThenSilence,
+    /// Answers with a TLS 1.2 ServerHello and the first bytes of a Certificate message, then
+    /// waits.
+    FlightThenSilence,
     /// Answers every ClientHello with a TLS 1.3 HelloRetryRequest, however often it is asked.
     HelloRetryRequestLoop,
     /// Answers with a TLS 1.2 ServerHello whose session id is 33 bytes long (at most 32 allowed).
@@ -343,6 +346,16 @@ fn serve(behaviour: Behaviour, mut stream: TcpStream, stop: &AtomicBool) {
                         return;
                     }
                 }
+            }
+            hold(stream, stop);
+        }
+        Behaviour::FlightThenSilence => {
+            if read_hello(&mut stream).is_some() {
+                let mut flight = server_hello_tls12(&[]);
+                // A Certificate message announcing 1000 bytes, of which 10 come.
+                flight.extend_from_slice(&[11, 0, 0x03, 0xe8]);
+                flight.extend_from_slice(&[0u8; 10]);
+                let _ = stream.write_all(&record(22, &flight));
             }
             hold(stream, stop);
         }

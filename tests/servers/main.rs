@@ -427,6 +427,20 @@ fn one_byte_records_then_silence_time_out_after_the_server_hello() {
 }
 
 #[test]
+fn a_flight_cut_short_times_out_during_the_flight() {
+    check(
+        Behaviour::FlightThenSilence,
+        Expected {
+            code: 0,
+            kind: "timeout",
+            step: "flight",
+            words: &["no answer within 0.5s (during the server's flight after the ServerHello)"],
+            unreachable: false,
+        },
+    );
+}
+
+#[test]
 fn a_hello_retry_request_loop_is_malformed() {
     check(
         Behaviour::HelloRetryRequestLoop,
@@ -678,4 +692,103 @@ fn certificate_names_are_escaped_in_the_table_and_kept_raw_in_json() {
         escaped.iter().any(|(field, _)| *field == "subject"),
         "{escaped:?}"
     );
+}
+
+/// A TLS server (rustls, in a thread of the test) that completes every handshake and then never
+/// answers the HTTP request.
+fn tls_then_silence() -> (u16, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let key = rcgen::KeyPair::generate().expect("key");
+    let params = rcgen::CertificateParams::new(vec!["silent.test".to_string()]).expect("params");
+    let cert = params.self_signed(&key).expect("certificate");
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![cert.der().clone()],
+                rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).expect("key der"),
+            )
+            .expect("server config"),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let port = listener.local_addr().unwrap().port();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = stop.clone();
+    std::thread::spawn(move || {
+        while !stopping.load(Ordering::Relaxed) {
+            let Ok((mut tcp, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            let config = config.clone();
+            let stopping = stopping.clone();
+            std::thread::spawn(move || {
+                let _ = tcp.set_nonblocking(false);
+                let _ = tcp.set_read_timeout(Some(Duration::from_millis(50)));
+                let Ok(mut server) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let started = Instant::now();
+                while !stopping.load(Ordering::Relaxed)
+                    && started.elapsed() < Duration::from_secs(30)
+                {
+                    // Complete the handshake, read what comes, answer nothing.
+                    if server.wants_write() && server.write_tls(&mut tcp).is_err() {
+                        return;
+                    }
+                    match server.read_tls(&mut tcp) {
+                        Ok(0) => return,
+                        Ok(_) => {
+                            if server.process_new_packets().is_err() {
+                                return;
+                            }
+                            let mut sink = Vec::new();
+                            let _ = std::io::Read::read_to_end(&mut server.reader(), &mut sink);
+                        }
+                        Err(_) => {}
+                    }
+                }
+            });
+        }
+    });
+    (port, stop)
+}
+
+#[test]
+fn an_http_response_that_never_comes_times_out_at_the_http_response() {
+    let (port, stop) = tls_then_silence();
+    let args: Vec<String> = [
+        &format!("silent.test:{port}"),
+        "--connect-to",
+        &format!("silent.test:{port}:127.0.0.1:{port}"),
+        "--no-http",
+        "--quick",
+        "--timeout",
+        "0.5",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect();
+    for _ in 0..5 {
+        let run = run_measured(&args);
+        let document: Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+        let report = &document["reports"][0];
+        assert!(report["unreachable"].is_null(), "{run:?}");
+        assert_eq!(report["tls"]["status"], "ok", "{run:?}");
+        assert_eq!(report["https"]["error"]["kind"], "timeout", "{run:?}");
+        assert_eq!(report["https"]["error"]["step"], "response", "{run:?}");
+        assert_eq!(
+            report["https"]["reason"], "no answer within 0.5s (the HTTP response)",
+            "{run:?}"
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
 }
