@@ -325,4 +325,21 @@ mod tests {
         let error = silent.classify(ProbeError::new(timeout, Step::Handshake, ""));
         assert_eq!(error.step, Step::ServerHello);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_replies_in_arbitrary_pieces_never_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+            cut in 0usize..3000,
+        ) {
+            let mut seen = Seen::default();
+            let cut = cut.min(bytes.len());
+            let _ = seen.observe(&bytes[..cut]);
+            let _ = seen.observe(&bytes[cut..]);
+            let _ = seen.step();
+            for kind in [ErrorKind::Protocol, ErrorKind::Closed, ErrorKind::Malformed] {
+                let _ = seen.classify(ProbeError::new(kind, Step::Handshake, ""));
+            }
+        }
+    }
 }
