@@ -34,8 +34,8 @@ pub enum Behaviour {
     SshBanner,
     /// Answers the ClientHello with bytes that are no protocol at all, and closes.
     RandomBytes,
-    /// Answers the ClientHello with a fatal alert of an unassigned code (254).
-    UnassignedAlert,
+    /// Answers every ClientHello with a fatal alert of this code (254 is unassigned).
+    Alert(u8),
     /// Answers with a record header announcing 65535 bytes (TLS allows 18432), then waits.
     HugeRecord,
     /// Answers with a ServerHello announcing a 16 MiB body, then sends it slowly.
@@ -293,9 +293,9 @@ fn serve(behaviour: Behaviour, mut stream: TcpStream, stop: &AtomicBool) {
             let _ = stream.shutdown(Shutdown::Write);
             hold(stream, stop);
         }
-        Behaviour::UnassignedAlert => {
+        Behaviour::Alert(code) => {
             if read_hello(&mut stream).is_some() {
-                let _ = stream.write_all(&record(21, &[2, 254]));
+                let _ = stream.write_all(&record(21, &[2, code]));
             }
             let _ = stream.shutdown(Shutdown::Write);
             hold(stream, stop);

@@ -340,9 +340,23 @@ fn random_bytes_are_not_tls() {
 }
 
 #[test]
+fn an_alert_to_every_hello_is_named_by_its_rfc_name() {
+    check(
+        Behaviour::Alert(40),
+        Expected {
+            code: 3,
+            kind: "alert",
+            step: "server-hello",
+            words: &["the server refused with alert handshake_failure"],
+            unreachable: true,
+        },
+    );
+}
+
+#[test]
 fn an_unassigned_alert_is_named_as_such() {
     check(
-        Behaviour::UnassignedAlert,
+        Behaviour::Alert(254),
         Expected {
             code: 3,
             kind: "alert",
