@@ -392,3 +392,94 @@ fn serve(behaviour: Behaviour, mut stream: TcpStream, stop: &AtomicBool) {
         }
     }
 }
+
+/// A TCP proxy on 127.0.0.1 to a real TLS server that re-frames the server's plaintext
+/// handshake records into one-byte records (legal TLS, and the worst framing a client must
+/// take), up to its ChangeCipherSpec; everything else passes through as it is.
+pub struct OneByteRecordProxy {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl OneByteRecordProxy {
+    pub fn start(backend_port: u16) -> OneByteRecordProxy {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let port = listener.local_addr().expect("local address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !stopping.load(Ordering::Relaxed) {
+                let Ok((client, _)) = listener.accept() else {
+                    sleep(Duration::from_millis(2));
+                    continue;
+                };
+                let _ = client.set_nonblocking(false);
+                let Ok(server) = TcpStream::connect((Ipv4Addr::LOCALHOST, backend_port)) else {
+                    continue;
+                };
+                let (Ok(mut client_reader), Ok(mut server_writer)) =
+                    (client.try_clone(), server.try_clone())
+                else {
+                    continue;
+                };
+                // Client to server: as it is.
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut client_reader, &mut server_writer);
+                    let _ = server_writer.shutdown(Shutdown::Write);
+                });
+                // Server to client: re-framed.
+                std::thread::spawn(move || reframe(server, client));
+            }
+        });
+        OneByteRecordProxy {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for OneByteRecordProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Copies records from `server` to `client`, each handshake record before the first
+/// ChangeCipherSpec as one record per byte.
+fn reframe(mut server: TcpStream, mut client: TcpStream) {
+    let _ = server.set_read_timeout(Some(HOLD_LIMIT));
+    let mut encrypted = false;
+    loop {
+        let mut header = [0u8; 5];
+        if server.read_exact(&mut header).is_err() {
+            break;
+        }
+        let length = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let mut payload = vec![0u8; length];
+        if server.read_exact(&mut payload).is_err() {
+            break;
+        }
+        encrypted |= header[0] == 20;
+        let mut out = Vec::new();
+        if header[0] == 22 && !encrypted {
+            for byte in payload {
+                out.extend_from_slice(&[22, header[1], header[2], 0, 1, byte]);
+            }
+        } else {
+            out.extend_from_slice(&header);
+            out.extend_from_slice(&payload);
+        }
+        if client.write_all(&out).is_err() {
+            break;
+        }
+    }
+    let _ = client.shutdown(Shutdown::Write);
+}

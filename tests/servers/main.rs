@@ -806,3 +806,43 @@ fn an_http_response_that_never_comes_times_out_at_the_http_response() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
 }
+
+#[test]
+fn a_real_server_in_one_byte_records_is_scanned_as_it_is_directly() {
+    // TLS 1.2 (a TLS 1.3 server encrypts its flight, which no proxy can re-frame).
+    let server = common::OpensslServer::new("good-fullchain.pem", "good.key")
+        .tls12_only()
+        .start();
+    let proxy = hostile::OneByteRecordProxy::start(server.port());
+    let scan_through = |port: u16| {
+        let mut args = vec![
+            format!("good.test:{port}"),
+            "--connect-to".to_string(),
+            format!("good.test:{port}:127.0.0.1:{port}"),
+            "--no-http".to_string(),
+            "--ca-file".to_string(),
+            common::cert("root.pem"),
+        ];
+        args.extend(["--timeout", "5"].map(String::from));
+        common::scan(&args)
+    };
+    let (direct_output, direct) = scan_through(server.port());
+    let (output, reframed) = scan_through(proxy.port);
+    assert_eq!(output.code, direct_output.code, "{output}\n{direct_output}");
+    assert_eq!(reframed["tls"]["status"], "ok", "{output}");
+    assert_eq!(reframed["tls"]["protocol"], "TLSv1.2", "{output}");
+    for pointer in [
+        "/tls/cipher_suite",
+        "/certificates/certificates/0/subject",
+        "/certificates/trust/trusted",
+        "/enumeration/protocols",
+    ] {
+        assert_eq!(
+            reframed.pointer(pointer),
+            direct.pointer(pointer),
+            "{pointer}\n{output}"
+        );
+    }
+    let suites = |report: &Value| report.pointer("/enumeration/cipher_suites").cloned();
+    assert_eq!(suites(&reframed), suites(&direct), "{output}");
+}
