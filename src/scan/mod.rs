@@ -498,9 +498,10 @@ pub async fn scan_target(
 
 /// Why the target could not be scanned as TLS, when it could not: no handshake got far enough
 /// to judge — the modern handshake failed without a ServerHello rustls could judge, and no
-/// enumeration probe got a ServerHello (of any version), a HelloRetryRequest or an SSLv2 reply
-/// (a server that answers every hello with an alert is refused by every client: it is named by
-/// that alert). The class is the same on every run against the same server: every probe's
+/// enumeration probe got a ServerHello (of any version) or an SSLv2 SERVER-HELLO, or one did
+/// but the handshake broke off (timeout, reset, malformed) and no probe read a certificate
+/// chain (a server that answers every hello with an alert is refused by every client: it is
+/// named by that alert). The class is the same on every run against the same server: every probe's
 /// failure is weighed, in a fixed order (an alert, not TLS, malformed, a limit of tlscheck's,
 /// closed or reset, a timeout, the budget), so which probe
 /// happens to finish first never decides it; a reset and a close without any reply are one
@@ -519,11 +520,19 @@ fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
     if matches!(handshake.kind, ErrorKind::Alert(_)) && enumeration.is_none() {
         return None;
     }
+    // A definite refusal by a TLS server, beside a ServerHello some probe got, is a server to
+    // judge (a legacy or anonymous-only one, say), and so is one that only went past a limit of
+    // tlscheck's own (a huge chain); a handshake broken or cut short is judged only when some
+    // probe read the certificate chain too.
+    let refusal = matches!(handshake.kind, ErrorKind::Alert(_))
+        || (handshake.kind == ErrorKind::Closed && !handshake.after_server_hello());
+    let judgeable = refusal || handshake.kind == ErrorKind::TooLarge || facts.chain.is_some();
     let mut errors = vec![handshake.clone()];
     if let Some(enumeration) = enumeration {
         for protocol in &enumeration.protocols {
             match &protocol.support {
-                Support::Accepted(_) => return None,
+                Support::Accepted(_) if judgeable => return None,
+                Support::Accepted(_) => {}
                 Support::Refused(Reply::Alert(code)) => errors.push(ProbeError::new(
                     ErrorKind::Alert(*code),
                     Step::ServerHello,
@@ -538,7 +547,9 @@ fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
                     errors.push(ProbeError::new(ErrorKind::Closed, Step::ServerHello, ""))
                 }
                 // A ServerHello of a lower version, an SSLv2 SERVER-HELLO: something to judge.
-                Support::Refused(Reply::LowerVersion(_) | Reply::Sslv2ServerHello { .. }) => {
+                Support::Refused(Reply::LowerVersion(_) | Reply::Sslv2ServerHello { .. })
+                    if judgeable =>
+                {
                     return None
                 }
                 // A HelloRetryRequest or an SSLv2 error: TLS spoken, but nothing judged yet.
@@ -546,6 +557,17 @@ fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
                 Support::Unknown(error) => errors.push(error.clone()),
             }
         }
+    }
+    // The handshake's own error when it says what went wrong (it has the most exact step and
+    // detail); when it saw nothing (silence, a reset or a close before any reply), every
+    // probe's failure is weighed.
+    let informative = handshake.after_server_hello()
+        || matches!(
+            handshake.kind,
+            ErrorKind::Alert(_) | ErrorKind::NotTls(_) | ErrorKind::Malformed | ErrorKind::TooLarge
+        );
+    if informative {
+        return Some(same_class(handshake.clone()));
     }
     let rank = |error: &ProbeError| match error.kind {
         ErrorKind::Alert(_) => 0,
@@ -557,7 +579,7 @@ fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
         ErrorKind::Budget => 6,
         _ => 7,
     };
-    // The handshake's own error first among equals: it has the most exact step and detail.
+    // The handshake's own error first among equals.
     let best = errors.iter().min_by_key(|error| rank(error))?.clone();
     let chosen = if rank(handshake) == rank(&best) {
         handshake.clone()

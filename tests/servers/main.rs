@@ -85,13 +85,11 @@ fn run_measured(args: &[String]) -> Run {
 /// What every run against one hostile server must say.
 struct Expected {
     code: i32,
-    /// `/unreachable/kind` (or `/tls/error/kind` when the target was scanned).
+    /// `/unreachable/kind`.
     kind: &'static str,
     step: &'static str,
     /// Words the reason must contain.
     words: &'static [&'static str],
-    /// Whether the target could not be scanned (`unreachable` set, verdict unreachable).
-    unreachable: bool,
 }
 
 /// Runs [`RUNS`] scans of `server`, [`PARALLEL`] at once, and checks each against `expected`.
@@ -151,27 +149,8 @@ fn assert_every_run(server: &HostileServer, expected: &Expected) {
         let document: Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|error| panic!("JSON ({error})\n{}", context(run)));
         let report = &document["reports"][0];
-        let error = if expected.unreachable {
-            assert_eq!(report["verdict"], "unreachable", "{}", context(run));
-            &report["unreachable"]
-        } else {
-            assert!(report["unreachable"].is_null(), "{}", context(run));
-            let findings: Vec<&str> = report["findings"]
-                .as_array()
-                .map(|all| all.iter().filter_map(|f| f["id"].as_str()).collect())
-                .unwrap_or_default();
-            assert!(
-                findings.contains(&"scan.inconclusive"),
-                "what could not be measured is inconclusive\n{}",
-                context(run)
-            );
-            assert!(
-                !findings.contains(&"tls.handshake-failed"),
-                "no configuration finding for a broken server\n{}",
-                context(run)
-            );
-            &report["tls"]["error"]
-        };
+        assert_eq!(report["verdict"], "unreachable", "{}", context(run));
+        let error = &report["unreachable"];
         assert_eq!(error["kind"], expected.kind, "class\n{}", context(run));
         assert_eq!(error["step"], expected.step, "step\n{}", context(run));
         let reason = error["reason"].as_str().unwrap_or_default();
@@ -247,7 +226,6 @@ fn a_reset_on_accept_is_one_class_whichever_side_of_connect_it_lands() {
             kind: "reset",
             step: "server-hello",
             words: &["reset or closed the connection without a reply"],
-            unreachable: true,
         },
     );
 }
@@ -261,7 +239,6 @@ fn a_close_on_accept_is_the_same_class_as_a_reset() {
             kind: "reset",
             step: "server-hello",
             words: &["reset or closed the connection without a reply"],
-            unreachable: true,
         },
     );
 }
@@ -275,7 +252,6 @@ fn a_reset_after_the_hello_is_a_reset() {
             kind: "reset",
             step: "server-hello",
             words: &["reset or closed"],
-            unreachable: true,
         },
     );
 }
@@ -289,7 +265,6 @@ fn silence_times_out_waiting_for_the_server_hello() {
             kind: "timeout",
             step: "server-hello",
             words: &["no answer within 0.5s (waiting for the ServerHello)"],
-            unreachable: true,
         },
     );
 }
@@ -306,7 +281,6 @@ fn http_on_the_tls_port_is_not_tls_and_says_http() {
                 "not a TLS server: it answered with an HTTP response",
                 "HTTP/1.1 400 Bad Request",
             ],
-            unreachable: true,
         },
     );
 }
@@ -320,7 +294,6 @@ fn an_ssh_banner_is_not_tls_and_says_ssh() {
             kind: "not-tls",
             step: "server-hello",
             words: &["an SSH banner", "SSH-2.0-OpenSSH_9.6p1"],
-            unreachable: true,
         },
     );
 }
@@ -334,7 +307,6 @@ fn random_bytes_are_not_tls() {
             kind: "not-tls",
             step: "server-hello",
             words: &["binary data", "bytes 5a"],
-            unreachable: true,
         },
     );
 }
@@ -348,7 +320,6 @@ fn an_alert_to_every_hello_is_named_by_its_rfc_name() {
             kind: "alert",
             step: "server-hello",
             words: &["the server refused with alert handshake_failure"],
-            unreachable: true,
         },
     );
 }
@@ -362,7 +333,6 @@ fn an_unassigned_alert_is_named_as_such() {
             kind: "alert",
             step: "server-hello",
             words: &["unassigned alert 254"],
-            unreachable: true,
         },
     );
 }
@@ -376,7 +346,6 @@ fn a_record_longer_than_tls_allows_is_malformed() {
             kind: "malformed",
             step: "server-hello",
             words: &["record of 65535 bytes is longer than the 18432 bytes TLS allows"],
-            unreachable: true,
         },
     );
 }
@@ -390,7 +359,6 @@ fn a_huge_announced_handshake_message_reaches_a_limit() {
             kind: "too-large",
             step: "server-hello",
             words: &["tlscheck's limit reached"],
-            unreachable: true,
         },
     );
 }
@@ -404,7 +372,6 @@ fn endless_empty_handshake_records_are_malformed() {
             kind: "malformed",
             step: "server-hello",
             words: &["empty handshake record"],
-            unreachable: true,
         },
     );
 }
@@ -418,24 +385,22 @@ fn endless_empty_application_records_are_malformed_before_a_server_hello() {
             kind: "malformed",
             step: "server-hello",
             words: &["application_data record before the server hello"],
-            unreachable: true,
         },
     );
 }
 
-/// A server whose ServerHellos the enumeration could judge was scanned: what it could not
-/// measure is inconclusive (`scan.inconclusive`, not a failure), the handshake's error says
-/// where it stopped, and no fix is invented for it.
+/// A server that sends ServerHellos but never a certificate, nor a whole handshake, could not
+/// be scanned, whatever the enumeration made of its ServerHellos: the handshake's error says
+/// where it stopped.
 #[test]
 fn one_byte_records_then_silence_time_out_after_the_server_hello() {
     check(
         Behaviour::OneByteRecordsThenSilence,
         Expected {
-            code: 0,
+            code: 3,
             kind: "timeout",
             step: "after-server-hello",
             words: &["no answer within 0.5s (after the ServerHello)"],
-            unreachable: false,
         },
     );
 }
@@ -445,11 +410,10 @@ fn a_flight_cut_short_times_out_during_the_flight() {
     check(
         Behaviour::FlightThenSilence,
         Expected {
-            code: 0,
+            code: 3,
             kind: "timeout",
             step: "flight",
             words: &["no answer within 0.5s (during the server's flight after the ServerHello)"],
-            unreachable: false,
         },
     );
 }
@@ -459,11 +423,10 @@ fn a_hello_retry_request_loop_is_malformed() {
     check(
         Behaviour::HelloRetryRequestLoop,
         Expected {
-            code: 0,
+            code: 3,
             kind: "malformed",
             step: "flight",
             words: &["an unexpected handshake message (a second HelloRetryRequest)"],
-            unreachable: false,
         },
     );
 }
@@ -477,7 +440,6 @@ fn a_malformed_server_hello_names_the_message_and_field() {
             kind: "malformed",
             step: "server-hello",
             words: &["malformed server hello", "session id"],
-            unreachable: true,
         },
     );
 }
