@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seed corpus for the fuzzers, from the repository's own captured and test inputs.
 
-Writes fuzz/corpus/TARGET/ (not committed): real servers' replies from testdata/replies/ (whole,
+Writes fuzz/corpus/TARGET/ (not committed): real servers' replies from testdata/wire/ (whole,
 and each handshake message body for the decoders), the test certificates, targets and lists as
 the README writes them, the example policy files and JSON reports from testdata/.
 """
@@ -32,7 +32,7 @@ def handshake_messages(data):
         yield kind, stream[at + 4:at + 4 + length]
         at += 4 + length
 
-replies = sorted((root / "testdata" / "replies").glob("*.server"))
+replies = sorted((root / "testdata" / "wire").glob("*.bin"))
 for path in replies:
     data = path.read_bytes()
     for control in (0, 1, 2, 15, 255):
