@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -553,67 +554,181 @@ impl Overrides {
 pub fn parse_list(origin: &str, text: &str) -> Result<Vec<Target>, TargetError> {
     let mut targets = Vec::new();
     for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let content = match raw
-            .find(" #")
-            .or_else(|| raw.trim_start().starts_with('#').then_some(0))
-        {
-            Some(at) => &raw[..at],
-            None => raw,
-        };
-        let mut words = content.split_whitespace();
-        let Some(first) = words.next() else {
-            continue;
-        };
-        let at_line = |source: TargetError| TargetError::Line {
-            origin: origin.to_string(),
-            line,
-            source: Box::new(source),
-        };
-        let syntax = |reason: String| TargetError::LineSyntax {
-            origin: origin.to_string(),
-            line,
-            reason,
-        };
-        let mut target = Target::parse(first).map_err(at_line)?;
-        while let Some(word) = words.next() {
-            let (flag, inline) = match word.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
-                _ => (word, None),
-            };
-            let mut value = || -> Result<String, TargetError> {
-                match &inline {
-                    Some(value) => Ok(value.clone()),
-                    None => words
-                        .next()
-                        .map(str::to_string)
-                        .ok_or_else(|| syntax(format!("{flag} needs a value"))),
-                }
-            };
-            match flag {
-                "--sni" => {
-                    let name = value()?;
-                    if rustls::pki_types::DnsName::try_from(name.as_str()).is_err() {
-                        return Err(syntax(format!("--sni '{name}' is not a valid DNS name")));
-                    }
-                    target.sni = Some(name);
-                }
-                "--connect-to" => target
-                    .connect_to
-                    .push(ConnectTo::parse(&value()?).map_err(at_line)?),
-                "--resolve" => target
-                    .connect_to
-                    .push(ConnectTo::parse_resolve(&value()?).map_err(at_line)?),
-                other => {
-                    return Err(syntax(format!(
-                        "unexpected '{other}' after the target (a line holds one target, then --sni, --connect-to or --resolve)"
-                    )))
-                }
-            }
+        if let Some(target) = parse_line(origin, index + 1, raw)? {
+            targets.push(target);
         }
-        targets.push(target);
     }
     Ok(targets)
+}
+
+/// A target list, checked whole but kept as text: each line becomes a [`Target`] only when the
+/// scan reaches it, so a long list costs its text, not a parsed target per line.
+#[derive(Clone, Debug)]
+pub struct TargetList {
+    origin: Arc<str>,
+    text: Arc<str>,
+    count: usize,
+}
+
+impl TargetList {
+    /// Checks every line of `text` (the first bad one is the error) and counts the targets.
+    pub fn parse(origin: &str, text: String) -> Result<TargetList, TargetError> {
+        let mut count = 0;
+        for (index, raw) in text.lines().enumerate() {
+            if parse_line(origin, index + 1, raw)?.is_some() {
+                count += 1;
+            }
+        }
+        Ok(TargetList {
+            origin: origin.into(),
+            text: text.into(),
+            count,
+        })
+    }
+
+    /// How many targets the list holds.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The targets, in order, each parsed as it is asked for.
+    pub fn iter(&self) -> TargetLines {
+        TargetLines {
+            origin: self.origin.clone(),
+            text: self.text.clone(),
+            at: 0,
+            line: 0,
+        }
+    }
+}
+
+/// The targets of a run: those given as arguments, then a list's.
+#[derive(Clone, Debug, Default)]
+pub struct Targets {
+    pub args: Vec<Target>,
+    pub list: Option<TargetList>,
+}
+
+impl Targets {
+    pub fn len(&self) -> usize {
+        self.args.len() + self.list.as_ref().map_or(0, TargetList::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every target in order; a list's lines are parsed as they are reached.
+    pub fn iter(&self) -> impl Iterator<Item = Target> + Send + 'static {
+        self.args
+            .clone()
+            .into_iter()
+            .chain(self.list.clone().into_iter().flat_map(|list| list.iter()))
+    }
+}
+
+impl From<Vec<Target>> for Targets {
+    fn from(args: Vec<Target>) -> Targets {
+        Targets { args, list: None }
+    }
+}
+
+/// The targets of a [`TargetList`], parsed one line at a time.
+pub struct TargetLines {
+    origin: Arc<str>,
+    text: Arc<str>,
+    /// Byte offset of the next line.
+    at: usize,
+    /// Number of the line before it.
+    line: usize,
+}
+
+impl Iterator for TargetLines {
+    type Item = Target;
+
+    fn next(&mut self) -> Option<Target> {
+        while self.at < self.text.len() {
+            let rest = &self.text[self.at..];
+            let (raw, advance) = match rest.find('\n') {
+                Some(end) => (&rest[..end], end + 1),
+                None => (rest, rest.len()),
+            };
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            self.at += advance;
+            self.line += 1;
+            // The list was checked whole when it was read: every line parses again the same.
+            if let Ok(Some(target)) = parse_line(&self.origin, self.line, raw) {
+                return Some(target);
+            }
+        }
+        None
+    }
+}
+
+/// One line of a target list: `None` for a blank or comment line.
+fn parse_line(origin: &str, line: usize, raw: &str) -> Result<Option<Target>, TargetError> {
+    let content = match raw
+        .find(" #")
+        .or_else(|| raw.trim_start().starts_with('#').then_some(0))
+    {
+        Some(at) => &raw[..at],
+        None => raw,
+    };
+    let mut words = content.split_whitespace();
+    let Some(first) = words.next() else {
+        return Ok(None);
+    };
+    let at_line = |source: TargetError| TargetError::Line {
+        origin: origin.to_string(),
+        line,
+        source: Box::new(source),
+    };
+    let syntax = |reason: String| TargetError::LineSyntax {
+        origin: origin.to_string(),
+        line,
+        reason,
+    };
+    let mut target = Target::parse(first).map_err(at_line)?;
+    while let Some(word) = words.next() {
+        let (flag, inline) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (word, None),
+        };
+        let mut value = || -> Result<String, TargetError> {
+            match &inline {
+                Some(value) => Ok(value.clone()),
+                None => words
+                    .next()
+                    .map(str::to_string)
+                    .ok_or_else(|| syntax(format!("{flag} needs a value"))),
+            }
+        };
+        match flag {
+            "--sni" => {
+                let name = value()?;
+                if rustls::pki_types::DnsName::try_from(name.as_str()).is_err() {
+                    return Err(syntax(format!("--sni '{name}' is not a valid DNS name")));
+                }
+                target.sni = Some(name);
+            }
+            "--connect-to" => target
+                .connect_to
+                .push(ConnectTo::parse(&value()?).map_err(at_line)?),
+            "--resolve" => target
+                .connect_to
+                .push(ConnectTo::parse_resolve(&value()?).map_err(at_line)?),
+            other => {
+                return Err(syntax(format!(
+                    "unexpected '{other}' after the target (a line holds one target, then --sni, --connect-to or --resolve)"
+                )))
+            }
+        }
+    }
+    Ok(Some(target))
 }
 
 /// A `--allow` pattern of `tlscheck serve`: the targets it may probe. `HOST` or `HOST:PORT`, where

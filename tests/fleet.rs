@@ -136,6 +136,100 @@ fn a_target_list_has_comments_per_line_overrides_and_duplicates_scanned_once() {
     assert_eq!(lines_of(&String::from_utf8_lossy(&piped.stdout)).len(), 4);
 }
 
+/// The list is read a line at a time as slots free up: with one slot, a line that repeats a
+/// target comes after that target's record is made, and still gets it, without a scan.
+#[test]
+fn a_repeat_read_after_its_record_is_made_gets_it_without_a_scan() {
+    let server = openssl_good();
+    let counter = ConnectionCounter::new();
+    let proxy = TcpProxy::counting(server.addr, &counter);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let list = dir.path().join("targets.txt");
+    let rule = |name: &str| format!("--connect-to {name}:443:127.0.0.1:{}", proxy.port());
+    let names = [
+        "a.good.test",
+        "b.good.test",
+        "a.good.test",
+        "c.good.test",
+        "a.good.test",
+    ];
+    let text: String = names
+        .iter()
+        .map(|name| format!("{name} --sni good.test {}\n", rule(name)))
+        .collect();
+    std::fs::write(&list, text).expect("write list");
+    let args = |format: &str| {
+        [
+            "-i",
+            list.to_str().expect("path"),
+            "--ca-file",
+            &cert("root.pem"),
+            "--quick",
+            "--no-http",
+            "--concurrency",
+            "1",
+            "--format",
+            format,
+        ]
+        .map(String::from)
+    };
+    let output = tlscheck(args("jsonl"));
+    assert_eq!(output.code, 0, "{output}");
+    let lines = lines_of(&output.stdout);
+    assert_eq!(lines.len(), 6, "five reports and the summary\n{output}");
+    let mut inputs: Vec<&str> = lines[..5]
+        .iter()
+        .map(|line| str_at(line, "/report/target/input"))
+        .collect();
+    inputs.sort_unstable();
+    assert_eq!(
+        inputs
+            .iter()
+            .filter(|input| input.starts_with("a."))
+            .count(),
+        3
+    );
+    for line in &lines[..5] {
+        assert_at(line, "/report/tls/status", "ok");
+    }
+    assert_at(&lines[5], "/targets", 5);
+    let three_scans = counter.connections_seen();
+    // One scan's connections, for comparison.
+    let single = tlscheck(
+        [
+            "a.good.test",
+            "--sni",
+            "good.test",
+            "--connect-to",
+            &format!("a.good.test:443:127.0.0.1:{}", proxy.port()),
+            "--ca-file",
+            &cert("root.pem"),
+            "--quick",
+            "--no-http",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(single.code, 0, "{single}");
+    let one_scan = counter.connections_seen() - three_scans;
+    assert!(one_scan > 0);
+    assert_eq!(
+        three_scans,
+        3 * one_scan,
+        "a repeated line was scanned again"
+    );
+
+    // A whole-run document lists the lines in input order, each under its own text.
+    let json = tlscheck(args("json"));
+    assert_eq!(json.code, 0, "{json}");
+    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let reports = document["reports"].as_array().expect("reports");
+    let order: Vec<&str> = reports
+        .iter()
+        .map(|report| str_at(report, "/target/input"))
+        .collect();
+    assert_eq!(order, names);
+}
+
 #[test]
 fn a_bad_line_is_a_usage_error_that_names_the_line() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -84,3 +84,11 @@ fi
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --all-targets --no-fail-fast
+
+# Every fuzz target for a bounded time from the seed corpus (fuzz/run.sh; a crash fails the run
+# and leaves its input in fuzz/artifacts/). TLSCHECK_FUZZ_SECONDS=0 leaves it out, for a quick
+# local run; CI runs it.
+fuzz_seconds=${TLSCHECK_FUZZ_SECONDS:-30}
+if [[ $fuzz_seconds != 0 ]]; then
+    ./fuzz/run.sh "$fuzz_seconds"
+fi

@@ -20,7 +20,9 @@ use crate::remediation::suggest::ProfileChoice;
 use crate::remediation::Server;
 use crate::report::{FixFor, Format};
 use crate::scan::{ScanOptions, ScanSettings};
-use crate::target::{ConnectTo, Overrides, Target, TargetError, TargetPattern};
+use crate::target::{
+    ConnectTo, Overrides, Target, TargetError, TargetList, TargetPattern, Targets,
+};
 use crate::x509::trust::{RootSource, TrustError, TrustStore};
 
 /// The longest `--timeout` or `--target-timeout` accepted: one day.
@@ -82,7 +84,7 @@ pub enum ConfigError {
 
 /// Everything a scan run needs, checked.
 pub struct Settings {
-    pub targets: Vec<Target>,
+    pub targets: Targets,
     pub scan: ScanSettings,
     pub policy: Policy,
     /// `--suggest`: print configuration fragments instead of the report.
@@ -133,7 +135,7 @@ fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
 
 /// The targets listed in `path` (`-` for standard input), at most
 /// [`crate::files::MAX_TARGET_LIST_BYTES`].
-fn read_target_list(path: &std::path::Path) -> Result<Vec<Target>, ConfigError> {
+fn read_target_list(path: &std::path::Path) -> Result<TargetList, ConfigError> {
     use crate::files::{read_all_capped, read_capped, MAX_TARGET_LIST_BYTES};
     let origin = if path.as_os_str() == "-" {
         "standard input".to_string()
@@ -154,7 +156,7 @@ fn read_target_list(path: &std::path::Path) -> Result<Vec<Target>, ConfigError> 
         origin: origin.clone(),
         reason: error.to_string(),
     })?;
-    Ok(crate::target::parse_list(&origin, &text)?)
+    Ok(TargetList::parse(&origin, text)?)
 }
 
 /// `--connect-to` and `--resolve`, in that order.
@@ -216,13 +218,14 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     if args.baseline.is_some() && format(&args.output) == Format::Nagios {
         return Err(ConfigError::BaselineNagios);
     }
-    let mut targets = args
-        .targets
-        .iter()
-        .map(|t| Target::parse(t))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut targets = Targets::from(
+        args.targets
+            .iter()
+            .map(|t| Target::parse(t))
+            .collect::<Result<Vec<_>, _>>()?,
+    );
     if let Some(path) = &args.input {
-        targets.extend(read_target_list(path)?);
+        targets.list = Some(read_target_list(path)?);
     }
     if targets.is_empty() {
         return Err(ConfigError::NoTargets(

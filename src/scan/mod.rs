@@ -181,7 +181,7 @@ pub fn scan_all(
     connector: Arc<Connector>,
 ) -> mpsc::UnboundedReceiver<(usize, HostFacts)> {
     scan_all_until(
-        targets,
+        targets.into_iter().enumerate(),
         settings,
         connector,
         Arc::new(AtomicBool::new(false)),
@@ -191,8 +191,11 @@ pub fn scan_all(
 /// [`scan_all`], starting no new target once `stop` is set (an interrupted run). A target is
 /// started only when a slot is free, so at most `settings.concurrency` scans exist at once
 /// however long the list.
+///
+/// `targets` yields each target with the index its record is sent with; it is asked for the next
+/// one only once a slot is free, so a lazily made list is never held whole.
 pub fn scan_all_until(
-    targets: Vec<Target>,
+    mut targets: impl Iterator<Item = (usize, Target)> + Send + 'static,
     settings: Arc<ScanSettings>,
     connector: Arc<Connector>,
     stop: Arc<AtomicBool>,
@@ -201,13 +204,16 @@ pub fn scan_all_until(
     let limit = Arc::new(Semaphore::new(settings.concurrency));
     let probes: Arc<Vec<Box<dyn Probe>>> = Arc::new(registry());
     tokio::spawn(async move {
-        for (index, target) in targets.into_iter().enumerate() {
+        loop {
             let Ok(slot) = limit.clone().acquire_owned().await else {
                 return;
             };
             if stop.load(Ordering::SeqCst) {
                 return;
             }
+            let Some((index, target)) = targets.next() else {
+                return;
+            };
             let settings = settings.clone();
             let connector = connector.clone();
             let probes = probes.clone();

@@ -519,13 +519,17 @@ fn classify_start(bytes: &[u8], closed: bool) -> Option<Start> {
     Some(Start::NotTls(not_tls(bytes)))
 }
 
+/// What a reply that is not TLS looks like. The kind is read from the first five bytes only
+/// (all that is waited for), so it does not depend on how the bytes were split in transit; the
+/// evidence is whatever had arrived, up to 64 bytes.
 fn not_tls(bytes: &[u8]) -> NotTls {
     let first_bytes: Vec<u8> = bytes.iter().copied().take(64).collect();
-    let kind = if first_bytes.starts_with(b"HTTP/") {
+    let head = &bytes[..bytes.len().min(5)];
+    let kind = if head.starts_with(b"HTTP/") {
         NotTlsKind::Http
-    } else if first_bytes.starts_with(b"SSH-") {
+    } else if head.starts_with(b"SSH-") {
         NotTlsKind::Ssh
-    } else if first_bytes
+    } else if head
         .iter()
         .all(|&byte| byte.is_ascii_graphic() || byte.is_ascii_whitespace())
     {
