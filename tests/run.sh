@@ -16,8 +16,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Monitoring Plugins' own Perl parser (Monitoring::Plugin::Performance).
 # prometheus: installs `prometheus` and `promtool` in /usr/bin (tests/prometheus.rs checks the
 # exposition with promtool, tests/prometheus_server.rs runs a real Prometheus against `tlscheck serve`).
+# time: tests/servers reads tlscheck's peak memory with GNU time (`time -f %M`).
 apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip
-    perl libmonitoring-plugin-perl prometheus)
+    perl libmonitoring-plugin-perl prometheus time)
 needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
@@ -31,6 +32,11 @@ for tool in "${needed_tools[@]}"; do
         missing+=("$tool")
     fi
 done
+
+# `time` is also a shell keyword, so `command -v` cannot tell whether GNU time is there.
+if [[ ! -x /usr/bin/time ]]; then
+    missing+=("time")
+fi
 
 if ! perl -MMonitoring::Plugin::Performance -e 1 >/dev/null 2>&1; then
     missing+=("Monitoring::Plugin::Performance")

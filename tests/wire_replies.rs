@@ -439,7 +439,7 @@ fn the_kind_of_a_reply_that_is_not_tls_does_not_depend_on_how_it_arrives() {
         ),
         (
             b"SSH-2.0-OpenSSH_9.2\r\n\x00\x00\x01\x14\x0a\x14",
-            NotTlsKind::Text,
+            NotTlsKind::Ssh,
         ),
         (b"HTTP/1.1 400 Bad Request\r\n\r\n", NotTlsKind::Http),
         (b"\x00\x01\x02\x03\x04 plain words", NotTlsKind::Binary),

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = parse_hsts(&text);
     let base = Url::parse("https://www.example.test:8443/a/b?c=d").expect("a base URL");
-    if let Some(joined) = base.join(&text) {
+    if let Ok(joined) = base.join(&text) {
         let printed = joined.to_string();
         assert!(printed.starts_with("http://") || printed.starts_with("https://"), "{printed}");
         let again = Url::parse(&printed).expect("a joined URL parses again");

@@ -13,6 +13,7 @@ pub mod enumerate;
 pub mod handshake;
 pub mod http;
 pub mod redirect;
+pub mod watch;
 
 use std::future::Future;
 use std::net::SocketAddr;
