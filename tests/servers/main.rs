@@ -94,8 +94,13 @@ struct Expected {
 
 /// Runs [`RUNS`] scans of `server`, [`PARALLEL`] at once, and checks each against `expected`.
 fn assert_every_run(server: &HostileServer, expected: &Expected) {
+    assert_every_run_on(&server.target(), expected)
+}
+
+/// [`assert_every_run`] on any `target`.
+fn assert_every_run_on(target: &str, expected: &Expected) {
     let args: Vec<String> = [
-        server.target().as_str(),
+        target,
         "--no-http",
         "--timeout",
         STEP_TIMEOUT,
@@ -215,6 +220,44 @@ fn a_closed_port_is_refused() {
         assert_eq!(document["reports"][0]["unreachable"]["kind"], "refused");
         assert_eq!(document["reports"][0]["unreachable"]["step"], "connect");
     }
+}
+
+/// A listener whose accept queue is full: the kernel drops further SYNs, so `connect()` hangs
+/// as it does towards a host that drops packets. Every run times out at the connect step.
+#[test]
+fn a_connect_that_never_completes_times_out_at_the_connect_step() {
+    use socket2::{Domain, Socket, Type};
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    let address: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    listener.bind(&address.into()).expect("bind");
+    listener.listen(0).expect("listen");
+    let address = listener
+        .local_addr()
+        .expect("address")
+        .as_socket()
+        .expect("inet");
+    // Fill the queue (never accepted) until a connect no longer completes.
+    let mut held = Vec::new();
+    let full = (0..16).any(|_| {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(300)) {
+            Ok(stream) => {
+                held.push(stream);
+                false
+            }
+            Err(_) => true,
+        }
+    });
+    assert!(full, "the accept queue of {address} never filled");
+    assert_every_run_on(
+        &address.to_string(),
+        &Expected {
+            code: 3,
+            kind: "timeout",
+            step: "connect",
+            words: &["0.5s"],
+        },
+    );
+    drop(held);
 }
 
 #[test]
