@@ -62,6 +62,15 @@ for path in sorted((root / "testdata").rglob("*.pem")) + sorted((root / "testdat
     for block in re.findall(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S):
         put("certificate", base64.b64decode("".join(block.split())))
 
+# Certificate and key files as given to --client-cert/--client-key: two bytes saying where the
+# certificate ends, then both files.
+certs = root / "testdata" / "certs"
+for name in ["client", "good", "ec", "weak"]:
+    cert, key = (certs / f"{name}.pem").read_bytes(), (certs / f"{name}.key").read_bytes()
+    put("pem_files", len(cert).to_bytes(2, "big") + cert + key)
+for path in sorted(certs.glob("*.key")):
+    put("pem_files", b"\x00\x00" + path.read_bytes())
+
 for value in ["max-age=31536000; includeSubDomains; preload", "max-age=0", 'max-age="300"',
               "includeSubDomains", "/path", "https://other.test/x", "//other.test/", "\\\\10.11.12.13/x",
               "javascript:alert(1)", "http://www.example.test:80/", "?q=1", "https://xn--bcher-kva.example/"]:
@@ -85,7 +94,7 @@ for path in sorted((root / "testdata").rglob("*.json")):
     put("report_json", path.read_bytes())
 
 for target in ["server_reply", "server_messages", "certificate", "http_values", "target_syntax",
-               "policy_file", "report_json"]:
+               "policy_file", "report_json", "pem_files"]:
     count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
     print(f"{target}: {count} seeds")
     if count == 0:
