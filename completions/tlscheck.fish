@@ -125,8 +125,8 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l crit-days -d 'Critical when the certificate expires within this many days (0 to --warn-days)' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to 86400' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l target-timeout -d 'Most seconds a probe may take, whatever the scrape timeout (0.001 to 86400)' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable; a regular file of at most 4 MiB)' -r -F
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l trust -d 'Root store to judge chains against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular file of at most 4 MiB)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l trust -d 'Root store to judge the chain against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
 system\t'The operating system\'s trust store'"
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-key -d 'Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)' -r -F

@@ -221,21 +221,8 @@ pub struct ServeArgs {
     )]
     pub target_timeout: f64,
 
-    /// Also trust the CA certificates in this PEM file (repeatable; a regular file of at most 4 MiB)
-    #[arg(long = "ca-file", value_name = "PEM")]
-    pub ca_files: Vec<PathBuf>,
-
-    /// Root store to judge chains against
-    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
-    pub trust: TrustChoice,
-
-    /// Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)
-    #[arg(long, value_name = "PEM", requires = "client_key")]
-    pub client_cert: Option<PathBuf>,
-
-    /// Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)
-    #[arg(long, value_name = "PEM", requires = "client_cert")]
-    pub client_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: TrustArgs,
 
     /// Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against
     /// what was asked for
@@ -315,6 +302,28 @@ pub struct OutputArgs {
     pub unreachable: Unreachable,
 }
 
+/// How tlscheck judges the chain and which identity it presents: the same for a scan and for
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular
+    /// file of at most 4 MiB)
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+
+    /// Root store to judge the chain against
+    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
+    pub trust: TrustChoice,
+
+    /// Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Hosts to scan: host, host:port, https://host[:port]/path, http://host[:port], IPv4, [IPv6]:port
@@ -341,22 +350,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<String>,
 
-    /// Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular
-    /// file of at most 4 MiB)
-    #[arg(long = "ca-file", value_name = "PEM")]
-    pub ca_files: Vec<PathBuf>,
-
-    /// Root store to judge the chain against
-    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
-    pub trust: TrustChoice,
-
-    /// Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)
-    #[arg(long, value_name = "PEM", requires = "client_key")]
-    pub client_cert: Option<PathBuf>,
-
-    /// Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)
-    #[arg(long, value_name = "PEM", requires = "client_cert")]
-    pub client_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: TrustArgs,
 
     /// Port of the plain-HTTP redirect check (1 to 65535)
     #[arg(long, value_name = "PORT", default_value_t = 80)]

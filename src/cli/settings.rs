@@ -251,8 +251,8 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         }
     }
     let overrides = overrides(&args.connect_to, &args.resolve)?;
-    let trust = trust_store(args.trust, &args.ca_files)?;
-    let client_identity = client_identity(&args.client_cert, &args.client_key)?;
+    let trust = trust_store(args.tls.trust, &args.tls.ca_files)?;
+    let client_identity = client_identity(&args.tls.client_cert, &args.tls.client_key)?;
     let options = ScanOptions {
         timeout,
         target_timeout,
@@ -388,8 +388,8 @@ pub fn serve_settings(args: &ServeArgs) -> Result<ServeSettings, ConfigError> {
     };
     let scan = ScanSettings::new(
         options,
-        trust_store(args.trust, &args.ca_files)?,
-        client_identity(&args.client_cert, &args.client_key)?,
+        trust_store(args.tls.trust, &args.tls.ca_files)?,
+        client_identity(&args.tls.client_cert, &args.tls.client_key)?,
     )?;
     let policy = policy_of(&args.policy, args.fail_on, args.warn_days, args.crit_days)?;
     let named_policy = Policy {
