@@ -45,16 +45,16 @@ unknown\t'UNKNOWN, for setups that watch availability with another check'"
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l sni -d 'Server name to send (SNI) and check the certificate against, instead of the target\'s host' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for, like curl (repeatable; empty fields match any)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l resolve -d 'Use ADDR for HOST:PORT, like curl (repeatable)' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular file of at most 4 MiB)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l trust -d 'Root store to judge the chain against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
 system\t'The operating system\'s trust store'"
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS' -r -F
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Private key (PEM) of --client-cert' -r -F
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole; what is not measured by then is reported as such' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l client-key -d 'Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l http-port -d 'Port of the plain-HTTP redirect check (1 to 65535)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to 86400' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l target-timeout -d 'Seconds allowed for each target as a whole, 0.001 to 86400; what is not measured by then is reported as such' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l warn-days -d 'Warn when the certificate expires within this many days, 0 to 36500 (one valid for at most 100 days and under three times this: when a third of its lifetime or less is left)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l crit-days -d 'Critical when the certificate expires within this many days, 0 to --warn-days (short-lived ones, as for --warn-days: when a tenth of its lifetime or less is left)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l fail-on -d 'Exit 1 when a finding is at least this severe [default: the policy file\'s fail_on, else high]' -r -f -a "info\t''
 low\t''
 medium\t''
@@ -65,8 +65,8 @@ complete -c tlscheck -n "__fish_tlscheck_needs_command" -l baseline -d 'An earli
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l suggest -d 'Instead of the report, print per target a configuration fragment for SERVER that would pass --policy (with none: mozilla-intermediate), named for the target; the exit code is still the scan\'s' -r -f -a "nginx\t'nginx `server` blocks'
 apache\t'Apache mod_ssl `VirtualHost`s'
 python\t'Python\'s ssl module (an SSLContext) with Flask'"
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target' -r
-complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l max-connections -d 'Connections open at once to one server address, by every probe of every target (1 to 1000)' -r
+complete -c tlscheck -n "__fish_tlscheck_needs_command" -l concurrency -d 'Targets scanned at once (1 to 10000)' -r
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l no-http -d 'Skip the plain-HTTP redirect check'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l all-ips -d 'Scan every address of a name (A and AAAA, or every --resolve), not only the first, and say where they differ (certificate, protocols, suites)'
 complete -c tlscheck -n "__fish_tlscheck_needs_command" -l quick -d 'Skip the protocol, cipher-suite and group enumeration (one handshake instead of dozens)'
@@ -114,26 +114,26 @@ complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_see
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l listen -d 'Address and port to listen on for HTTP' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l allow -d 'Targets the exporter may probe: HOST or HOST:PORT, * and ? as wildcards (*.example.com, www.example.com:443, 10.1.2.*:*, [2001:db8::1]:443); repeatable and required (--allow \'*\' lets anyone who reaches the exporter have it probe any host)' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-concurrent-probes -d 'Probes running at once; a scrape beyond them gets HTTP 503' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-concurrent-probes -d 'Probes running at once, 1 to 10000; a scrape beyond them gets HTTP 503' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l policy -d 'Policy of a probe whose scrape names none: a built-in profile (mozilla-intermediate, mozilla-modern, mozilla-old@5.7, ...), none, or a policy file (TOML)' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l fail-on -d 'A finding at least this severe fails the target (tlscheck_verdict) [default: the policy file\'s fail_on, else high]' -r -f -a "info\t''
 low\t''
 medium\t''
 high\t''
 critical\t''"
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d 'Warn when the certificate expires within this many days' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l crit-days -d 'Critical when the certificate expires within this many days' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response)' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l target-timeout -d 'Most seconds a probe may take, whatever the scrape timeout' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable)' -r -F
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l trust -d 'Root store to judge chains against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l warn-days -d 'Warn when the certificate expires within this many days (0 to 36500)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l crit-days -d 'Critical when the certificate expires within this many days (0 to --warn-days)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l timeout -d 'Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to 86400' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l target-timeout -d 'Most seconds a probe may take, whatever the scrape timeout (0.001 to 86400)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l ca-file -d 'Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular file of at most 4 MiB)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l trust -d 'Root store to judge the chain against' -r -f -a "webpki\t'Mozilla\'s roots built into tlscheck (same answer on every machine)'
 system\t'The operating system\'s trust store'"
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS' -r -F
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-key -d 'Private key (PEM) of --client-cert' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-cert -d 'Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)' -r -F
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l client-key -d 'Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)' -r -F
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l connect-to -d 'Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against what was asked for' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l resolve -d 'Use ADDR for HOST:PORT (repeatable)' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l http-port -d 'Port of the plain-HTTP redirect check, on the target\'s host' -r
-complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-connections -d 'Connections open at once to one server address, across all probes' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l http-port -d 'Port of the plain-HTTP redirect check, on the target\'s host (1 to 65535)' -r
+complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l max-connections -d 'Connections open at once to one server address, across all probes (1 to 1000)' -r
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -l no-http -d 'Skip the plain-HTTP redirect check'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tlscheck -n "__fish_tlscheck_using_subcommand completions" -s h -l help -d 'Print help'

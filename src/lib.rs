@@ -16,6 +16,7 @@ pub mod app;
 pub mod cli;
 pub mod drift;
 pub mod facts;
+pub mod files;
 pub mod output;
 pub mod policy;
 pub mod probe;
@@ -23,6 +24,7 @@ pub mod remediation;
 pub mod report;
 pub mod scan;
 pub mod target;
+pub mod text;
 pub mod tls;
 pub mod x509;
 

@@ -73,55 +73,33 @@ impl Host {
         if unbracketed.len() != text.len() {
             return Err(format!("'{unbracketed}' is not an IPv6 address"));
         }
-        let ascii;
-        let text = if text.is_ascii() {
-            text
-        } else {
-            ascii = match url::Host::parse(text) {
-                Ok(url::Host::Domain(domain)) => domain,
-                _ => {
-                    return Err(format!(
-                        "'{text}' is not a valid internationalised host name"
-                    ))
-                }
-            };
-            ascii.as_str()
-        };
-        let name = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
-        if name.is_empty() {
-            return Err("the host is empty".into());
+        // The WHATWG host parser: IDNA to ASCII, lower case, and a name whose last label is a
+        // number is an IPv4 address (`127.1`, `0x7f.0.0.1`) or invalid (`999.1.1.1`).
+        // ASCII with other characters than a name's: the label checks below say which.
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if text.is_ascii() && !text.chars().all(plain) {
+            return check_name(text);
         }
-        if name.len() > 253 {
-            return Err("the host name is longer than 253 characters".into());
-        }
-        let labels: Vec<&str> = name.split('.').collect();
-        if labels
-            .iter()
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(format!("'{name}' is not a valid IPv4 address"));
-        }
-        for label in labels {
-            if label.is_empty() {
-                return Err(format!("'{text}' has an empty label"));
-            }
-            if label.len() > 63 {
-                return Err(format!("label '{label}' is longer than 63 characters"));
-            }
-            if let Some(bad) = label
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-            {
+        let ascii = match url::Host::parse(text) {
+            Ok(url::Host::Domain(domain)) => domain,
+            Ok(url::Host::Ipv4(ip)) => return Ok(Host::Ip(IpAddr::V4(ip))),
+            Ok(url::Host::Ipv6(ip)) => return Ok(Host::Ip(IpAddr::V6(ip))),
+            Err(url::ParseError::InvalidIpv4Address) => {
                 return Err(format!(
-                    "'{}' is not allowed in a host name",
-                    bad.escape_default()
-                ));
+                    "'{}' is not a valid IPv4 address",
+                    crate::text::escaped(text)
+                ))
             }
-            if label.starts_with('-') || label.ends_with('-') {
-                return Err(format!("label '{label}' starts or ends with '-'"));
+            Err(url::ParseError::EmptyHost) => return Err("the host is empty".into()),
+            Err(url::ParseError::IdnaError) if !text.is_ascii() => {
+                return Err(format!(
+                    "'{}' is not a valid internationalised host name",
+                    crate::text::escaped(text)
+                ))
             }
-        }
-        Ok(Host::Name(name))
+            Err(error) => return Err(format!("'{}': {error}", crate::text::escaped(text))),
+        };
+        check_name(&ascii)
     }
 
     /// How the host is written in a URL or `Host:` header (IPv6 in brackets).
@@ -131,6 +109,45 @@ impl Host {
             other => other.to_string(),
         }
     }
+}
+
+/// An ASCII host name, checked label by label (letters, digits, `-` and `_`).
+fn check_name(text: &str) -> Result<Host, String> {
+    let name = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
+    if name.is_empty() {
+        return Err("the host is empty".into());
+    }
+    if name.len() > 253 {
+        return Err("the host name is longer than 253 characters".into());
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels
+        .iter()
+        .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("'{name}' is not a valid IPv4 address"));
+    }
+    for label in labels {
+        if label.is_empty() {
+            return Err(format!("'{text}' has an empty label"));
+        }
+        if label.len() > 63 {
+            return Err(format!("label '{label}' is longer than 63 characters"));
+        }
+        if let Some(bad) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!(
+                "'{}' is not allowed in a host name",
+                bad.escape_default()
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label '{label}' starts or ends with '-'"));
+        }
+    }
+    Ok(Host::Name(name))
 }
 
 /// An absolute http(s) URL, split into the parts tlscheck needs. The one URL parser: targets
@@ -218,12 +235,19 @@ impl Url {
         }
     }
 
-    /// Resolve a `Location` header against this URL as a browser does; none when it does not
-    /// lead to an http(s) URL (`javascript:`, `mailto:`, garbage).
-    pub fn join(&self, location: &str) -> Option<Url> {
-        let base = url::Url::parse(&self.to_string()).ok()?;
-        let joined = base.join(location.trim()).ok()?;
-        Url::from_parsed(&joined).ok()
+    /// Resolve a `Location` header against this URL as a browser does (the WHATWG URL
+    /// standard: backslashes are slashes, `\\host/x` names another host, user info is
+    /// dropped); the reason when it does not lead to an http(s) URL (`javascript:`, `mailto:`,
+    /// garbage).
+    pub fn join(&self, location: &str) -> Result<Url, String> {
+        let base = url::Url::parse(&self.to_string()).map_err(|error| error.to_string())?;
+        let mut joined = base
+            .join(location.trim())
+            .map_err(|error| error.to_string())?;
+        // Credentials in a Location are no part of where it leads.
+        let _ = joined.set_username("");
+        let _ = joined.set_password(None);
+        Url::from_parsed(&joined)
     }
 }
 
@@ -255,9 +279,14 @@ pub struct Target {
 impl Target {
     pub fn parse(input: &str) -> Result<Target, TargetError> {
         let invalid = |reason: String| TargetError::Invalid {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
+        if let Some(character) = crate::text::first_unsafe(input) {
+            return Err(invalid(format!(
+                "it holds the control character {character}"
+            )));
+        }
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(invalid("the target is empty".into()));
@@ -383,7 +412,7 @@ pub struct ConnectTo {
 impl ConnectTo {
     pub fn parse(input: &str) -> Result<ConnectTo, TargetError> {
         let error = |reason: String| TargetError::ConnectTo {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
         let fields = split_colon_fields(input).map_err(error)?;
@@ -402,7 +431,7 @@ impl ConnectTo {
     /// `--resolve HOST:PORT:ADDR` is `--connect-to HOST:PORT:ADDR:` with an IP address.
     pub fn parse_resolve(input: &str) -> Result<ConnectTo, TargetError> {
         let error = |reason: String| TargetError::Resolve {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason,
         };
         let fields = split_colon_fields(input).map_err(error)?;
@@ -717,7 +746,7 @@ pub struct TargetPattern {
 impl TargetPattern {
     pub fn parse(input: &str) -> Result<TargetPattern, TargetError> {
         let invalid = |reason: &str| TargetError::Allow {
-            input: input.to_string(),
+            input: crate::text::escaped(input),
             reason: reason.to_string(),
         };
         let text = input.trim();
@@ -876,6 +905,21 @@ mod tests {
     }
 
     #[test]
+    fn locations_join_as_the_url_standard_says() {
+        let base = Url::parse("http://good.test/a/b").unwrap();
+        assert!(base.join("javascript:alert(1)").is_err());
+        assert!(base.join("mailto:x@good.test").is_err());
+        let backslash = base.join("\\\\10.11.12.13/x").unwrap();
+        assert_eq!(backslash.to_string(), "http://10.11.12.13/x");
+        let parsed = base.join("https://user:pw@GOOD.%74est./").unwrap();
+        assert_eq!(parsed.host, Host::Name("good.test".into()));
+        assert_eq!(parsed.to_string(), "https://good.test/");
+        let idn = base.join("http://BÜCHER.example/").unwrap();
+        assert_eq!(idn.host, Host::Name("xn--bcher-kva.example".into()));
+        assert_eq!(base.join("c").unwrap().path, "/a/c");
+    }
+
+    #[test]
     fn rejects_bad_targets_with_reason() {
         for (input, needle) in [
             ("", "empty"),
@@ -945,7 +989,10 @@ mod tests {
             ("mailto:a@example.com", None),
         ] {
             assert_eq!(
-                base.join(location).map(|url| url.to_string()).as_deref(),
+                base.join(location)
+                    .ok()
+                    .map(|url| url.to_string())
+                    .as_deref(),
                 expected,
                 "{location}"
             );

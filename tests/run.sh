@@ -16,10 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Monitoring Plugins' own Perl parser (Monitoring::Plugin::Performance).
 # prometheus: installs `prometheus` and `promtool` in /usr/bin (tests/prometheus.rs checks the
 # exposition with promtool, tests/prometheus_server.rs runs a real Prometheus against `tlscheck serve`).
+# time: tests/servers reads tlscheck's peak memory with GNU time (`time -f %M`).
 # curl: tests/legacy_scan.rs compares the legacy client's HTTPS, HSTS and redirect facts with what
 # curl sees (through OpenSSL at security level 0) on the same TLS 1.0-only and CBC-only servers.
 apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip
-    perl libmonitoring-plugin-perl prometheus curl)
+    perl libmonitoring-plugin-perl prometheus time curl)
 needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool curl)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
@@ -33,6 +34,11 @@ for tool in "${needed_tools[@]}"; do
         missing+=("$tool")
     fi
 done
+
+# `time` is also a shell keyword, so `command -v` cannot tell whether GNU time is there.
+if [[ ! -x /usr/bin/time ]]; then
+    missing+=("time")
+fi
 
 if ! perl -MMonitoring::Plugin::Performance -e 1 >/dev/null 2>&1; then
     missing+=("Monitoring::Plugin::Performance")
@@ -80,3 +86,11 @@ fi
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --all-targets --no-fail-fast
+
+# Every fuzz target for a bounded time from the seed corpus (fuzz/run.sh; a crash fails the run
+# and leaves its input in fuzz/artifacts/). TLSCHECK_FUZZ_SECONDS=0 leaves it out, for a quick
+# local run; CI runs it.
+fuzz_seconds=${TLSCHECK_FUZZ_SECONDS:-30}
+if [[ $fuzz_seconds != 0 ]]; then
+    ./fuzz/run.sh "$fuzz_seconds"
+fi

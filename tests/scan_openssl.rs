@@ -394,6 +394,11 @@ fn chain_in_wrong_order_is_reported() {
     let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
 
     let chain = at(&report, "/certificates");
+    assert!(
+        chain.is_object(),
+        "no chain in the report\n{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
     assert_eq!(array_at(chain, "/certificates").len(), 3, "as presented");
     assert_at(chain, "/certificates/0/common_name", "good.test");
     assert_at(

@@ -423,3 +423,38 @@ fn rejects_damaged_replies_with_typed_errors() {
     assert_eq!(parser.feed(&[0]), Err(ReplyError::AlreadyComplete));
     assert_eq!(parser.end_of_stream(), Err(ReplyError::AlreadyComplete));
 }
+
+/// Found by the `server_reply` fuzzer: a reply that is not TLS was called binary or text
+/// depending on how its bytes were split in transit. Its kind now comes from its first five
+/// bytes, whatever the split; the evidence is what had arrived.
+#[test]
+fn the_kind_of_a_reply_that_is_not_tls_does_not_depend_on_how_it_arrives() {
+    let cases: [(&[u8], NotTlsKind); 4] = [
+        (
+            &[
+                0xd3, 0xd3, 0xd3, 0xd3, 0xd3, 0xd3, 0xd3, 0xd3, 0xd3, 0x15, 0x03, 0x08, 0x00, 0x02,
+                0x00, 0x00, 0x00, 0x00, 0x02, 0x46,
+            ],
+            NotTlsKind::Binary,
+        ),
+        (
+            b"SSH-2.0-OpenSSH_9.2\r\n\x00\x00\x01\x14\x0a\x14",
+            NotTlsKind::Ssh,
+        ),
+        (b"HTTP/1.1 400 Bad Request\r\n\r\n", NotTlsKind::Http),
+        (b"\x00\x01\x02\x03\x04 plain words", NotTlsKind::Binary),
+    ];
+    for (bytes, expected) in cases {
+        for until in [ReadUntil::ServerHello, ReadUntil::ServerHelloDone] {
+            for chunk in 1..=bytes.len() {
+                match parse_chunks(until, bytes.chunks(chunk)) {
+                    Ok(ServerReply::NotTls(not_tls)) => {
+                        assert_eq!(not_tls.kind, expected, "{bytes:?} in pieces of {chunk}");
+                        assert!(bytes.starts_with(&not_tls.first_bytes));
+                    }
+                    other => panic!("{bytes:?} in pieces of {chunk}: {other:?}"),
+                }
+            }
+        }
+    }
+}

@@ -23,9 +23,16 @@ pub fn strict_client_failure(facts: &HostFacts) -> Option<&ProbeError> {
 pub fn handshake_failed(facts: &HostFacts) -> bool {
     // A refusal over client certificates explains the failure; it has its own finding.
     // A failure that is not the server's answer (timeout, reset, limit) is inconclusive.
+    // A refusal is an alert, a close before any ServerHello, or a ServerHello choosing what
+    // a modern client does not do; a malformed reply, a close after the ServerHello or a
+    // reply that is not TLS is no configuration a fix could name.
     strict_client_failure(facts).is_some_and(|error| {
-        (error.is_answer() || error.kind == ErrorKind::Protocol)
-            && !client_auth::explains_refusal(facts)
+        let refusal = match error.kind {
+            ErrorKind::Alert(_) | ErrorKind::Protocol => true,
+            ErrorKind::Closed => !error.after_server_hello(),
+            _ => false,
+        };
+        refusal && !client_auth::explains_refusal(facts)
     })
 }
 

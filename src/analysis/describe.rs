@@ -12,11 +12,12 @@ use crate::tls::{alert, groups, suites, version_name};
 /// The smallest RSA key webpki (and so rustls) verifies signatures of.
 pub const WEBPKI_RSA_MIN_BITS: u32 = 2048;
 
-/// The RFC's name of an alert (`handshake_failure`), or `alert 254` for an unknown code.
+/// The RFC's name of an alert (`handshake_failure`), or `unassigned alert 254` for a code
+/// IANA has not assigned.
 pub fn alert_name(code: u8) -> String {
     alert::description_name(code)
         .map(str::to_string)
-        .unwrap_or_else(|| format!("alert {code}"))
+        .unwrap_or_else(|| format!("unassigned alert {code}"))
 }
 
 /// A server's answer, as evidence: `ServerHello TLSv1.2 TLS_ECDHE_...`, `alert handshake_failure`.
@@ -36,7 +37,10 @@ pub fn reply(reply: &Reply) -> String {
                 .map(groups::display_name)
                 .unwrap_or_else(|| "no group".into())
         ),
-        Reply::Alert(code) => format!("alert {}", alert_name_bare(*code)),
+        Reply::Alert(code) => match alert::description_name(*code) {
+            Some(name) => format!("alert {name}"),
+            None => alert_name(*code),
+        },
         Reply::LowerVersion(version) => {
             format!("server answered with {} instead", version_name(*version))
         }
@@ -49,17 +53,10 @@ pub fn reply(reply: &Reply) -> String {
     }
 }
 
-/// An alert's name without the word "alert" for known codes (`handshake_failure`), the code
-/// for unknown ones.
-fn alert_name_bare(code: u8) -> String {
-    alert::description_name(code)
-        .map(str::to_string)
-        .unwrap_or_else(|| code.to_string())
-}
-
 fn not_tls(kind: NotTlsKind) -> &'static str {
     match kind {
         NotTlsKind::Http => "an HTTP response",
+        NotTlsKind::Ssh => "an SSH banner",
         NotTlsKind::Text => "text, e.g. a banner",
         NotTlsKind::Binary => "binary data",
     }
@@ -70,8 +67,11 @@ fn step(step: Step) -> &'static str {
         Step::Resolve => "resolving the name",
         Step::Connect => "connecting",
         Step::Handshake => "the handshake",
+        Step::ServerHello => "waiting for the ServerHello",
+        Step::AfterServerHello => "after the ServerHello",
+        Step::Flight => "during the server's flight after the ServerHello",
         Step::Request => "the request",
-        Step::Response => "the response",
+        Step::Response => "the HTTP response",
     }
 }
 
@@ -81,7 +81,7 @@ pub fn error(error: &ProbeError) -> String {
         if error.detail.is_empty() {
             text
         } else {
-            format!("{text}: {}", error.detail)
+            format!("{text}: {}", crate::text::escaped(&error.detail))
         }
     };
     match error.kind {
@@ -93,16 +93,32 @@ pub fn error(error: &ProbeError) -> String {
             limit.as_secs_f64(),
             step(error.step)
         ),
-        ErrorKind::Reset => format!("the server reset the connection ({})", step(error.step)),
+        ErrorKind::Reset if error.after_server_hello() => {
+            format!("the server reset the connection ({})", step(error.step))
+        }
+        ErrorKind::Reset => format!(
+            "the server reset or closed the connection without a reply ({})",
+            step(error.step)
+        ),
+        ErrorKind::Closed if error.after_server_hello() => {
+            format!("the server closed the connection ({})", step(error.step))
+        }
         ErrorKind::Closed => format!(
             "the server closed the connection without a reply ({})",
             step(error.step)
         ),
-        ErrorKind::NotTls(kind) => format!("not a TLS server: it answered with {}", not_tls(kind)),
-        ErrorKind::Alert(code) => format!("the server refused with alert {}", alert_name(code)),
+        ErrorKind::NotTls(kind) => detail(format!(
+            "not a TLS server: it answered with {}",
+            not_tls(kind)
+        )),
+        ErrorKind::Alert(code) => match alert::description_name(code) {
+            Some(name) => format!("the server refused with alert {name}"),
+            None => format!("the server refused with an {}", alert_name(code)),
+        },
         ErrorKind::Protocol if error.detail.is_empty() => "the reply broke the protocol".into(),
-        ErrorKind::Protocol => error.detail.clone(),
-        ErrorKind::TooLarge => detail("the reply is larger than tlscheck reads".into()),
+        ErrorKind::Protocol => crate::text::escaped(&error.detail),
+        ErrorKind::Malformed => detail(format!("malformed TLS ({})", step(error.step))),
+        ErrorKind::TooLarge => detail("tlscheck's limit reached".into()),
         ErrorKind::Budget => "not measured: time budget".into(),
         ErrorKind::Internal => detail("internal error".into()),
     }
@@ -250,7 +266,7 @@ mod tests {
             "ServerHello TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
         );
         assert_eq!(reply(&Reply::Alert(70)), "alert protocol_version");
-        assert_eq!(reply(&Reply::Alert(254)), "alert 254");
+        assert_eq!(reply(&Reply::Alert(254)), "unassigned alert 254");
         assert_eq!(
             reply(&Reply::NotTls(NotTlsKind::Http)),
             "not TLS (an HTTP response)"

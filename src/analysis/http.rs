@@ -26,6 +26,8 @@ pub enum RedirectVerdict {
     Loop,
     /// More hops than the limit.
     TooManyHops,
+    /// Redirects to something that is no http(s) URL (`javascript:`, `mailto:`, garbage).
+    NotHttp,
 }
 
 impl RedirectVerdict {
@@ -39,6 +41,7 @@ impl RedirectVerdict {
             RedirectVerdict::StaysHttp => "stays-http",
             RedirectVerdict::Loop => "loop",
             RedirectVerdict::TooManyHops => "too-many-hops",
+            RedirectVerdict::NotHttp => "not-http",
         }
     }
 
@@ -52,6 +55,7 @@ impl RedirectVerdict {
             RedirectVerdict::StaysHttp => "redirects, but stays on HTTP",
             RedirectVerdict::Loop => "redirect loop",
             RedirectVerdict::TooManyHops => "too many redirects",
+            RedirectVerdict::NotHttp => "redirects to a non-HTTP URL",
         }
     }
 }
@@ -64,6 +68,7 @@ pub fn redirect_verdict(redirect: &RedirectFacts) -> RedirectVerdict {
         RedirectEnd::LeftHost => RedirectVerdict::OtherHost,
         RedirectEnd::Loop => RedirectVerdict::Loop,
         RedirectEnd::HopLimit => RedirectVerdict::TooManyHops,
+        RedirectEnd::NotHttp => RedirectVerdict::NotHttp,
         RedirectEnd::ReachedHttps => {
             if redirect
                 .hops
@@ -86,7 +91,7 @@ fn describe_hop(hop: Option<&RedirectHop>) -> String {
             h.status_code,
             h.location
                 .as_deref()
-                .map(|l| format!(" -> {l}"))
+                .map(|l| format!(" -> {}", crate::text::escaped(l)))
                 .unwrap_or_default()
         )
     })
@@ -115,6 +120,14 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
                 RedirectVerdict::NoRedirect => found.push(redirect_finding(
                     FindingId::HttpNoRedirect,
                     describe_hop(first),
+                )),
+                // Not a redirect a browser can follow to HTTPS: no redirect, in effect.
+                RedirectVerdict::NotHttp => found.push(redirect_finding(
+                    FindingId::HttpNoRedirect,
+                    format!(
+                        "{} (a redirect to a non-HTTP URL, not followed)",
+                        describe_hop(last)
+                    ),
                 )),
                 RedirectVerdict::StaysHttp => found.push(redirect_finding(
                     FindingId::HttpRedirectToHttp,
@@ -159,7 +172,11 @@ pub fn findings(facts: &HostFacts, name: &str) -> Vec<Finding> {
                 if let Some(error) = &hsts.error {
                     found.push(hsts_finding(
                         FindingId::HstsInvalid,
-                        format!("'{}': {}", hsts.raw, hsts_error(error)),
+                        format!(
+                            "'{}': {}",
+                            crate::text::escaped(&hsts.raw),
+                            hsts_error(error)
+                        ),
                     ));
                 } else if let Some(max_age) = hsts.max_age.filter(|age| *age < HSTS_MIN_MAX_AGE) {
                     let note = if max_age == 0 {

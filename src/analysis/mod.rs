@@ -53,7 +53,8 @@ impl Finding {
             id,
             severity: id.default_severity(),
             subjects,
-            evidence: evidence.into(),
+            // Evidence quotes what servers sent: every output gets it escaped.
+            evidence: crate::text::escaped_lines(&evidence.into()),
             fix: remediation::fix(id, name),
             waiver: None,
         }

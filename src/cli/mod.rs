@@ -170,7 +170,7 @@ pub struct ServeArgs {
     #[arg(long = "allow", value_name = "PATTERN")]
     pub allow: Vec<String>,
 
-    /// Probes running at once; a scrape beyond them gets HTTP 503
+    /// Probes running at once, 1 to 10000; a scrape beyond them gets HTTP 503
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub max_concurrent_probes: usize,
 
@@ -184,37 +184,45 @@ pub struct ServeArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Warn when the certificate expires within this many days
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    /// Warn when the certificate expires within this many days (0 to 36500)
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30,
+        allow_negative_numbers = true
+    )]
     pub warn_days: i64,
 
-    /// Critical when the certificate expires within this many days
-    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    /// Critical when the certificate expires within this many days (0 to --warn-days)
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 7,
+        allow_negative_numbers = true
+    )]
     pub crit_days: i64,
 
-    /// Seconds allowed for each network step (resolve, connect, handshake, response)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to
+    /// 86400
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 
-    /// Most seconds a probe may take, whatever the scrape timeout
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    /// Most seconds a probe may take, whatever the scrape timeout (0.001 to 86400)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30.0,
+        allow_negative_numbers = true
+    )]
     pub target_timeout: f64,
 
-    /// Also trust the CA certificates in this PEM file (repeatable)
-    #[arg(long = "ca-file", value_name = "PEM")]
-    pub ca_files: Vec<PathBuf>,
-
-    /// Root store to judge chains against
-    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
-    pub trust: TrustChoice,
-
-    /// Client certificate (PEM, with its chain) to present for mutual TLS
-    #[arg(long, value_name = "PEM", requires = "client_key")]
-    pub client_cert: Option<PathBuf>,
-
-    /// Private key (PEM) of --client-cert
-    #[arg(long, value_name = "PEM", requires = "client_cert")]
-    pub client_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: TrustArgs,
 
     /// Connect to ADDR:PORT when HOST:PORT is asked for (repeatable); --allow is matched against
     /// what was asked for
@@ -225,7 +233,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<String>,
 
-    /// Port of the plain-HTTP redirect check, on the target's host
+    /// Port of the plain-HTTP redirect check, on the target's host (1 to 65535)
     #[arg(long, value_name = "PORT", default_value_t = 80)]
     pub http_port: u16,
 
@@ -233,7 +241,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_http: bool,
 
-    /// Connections open at once to one server address, across all probes
+    /// Connections open at once to one server address, across all probes (1 to 1000)
     #[arg(long, value_name = "N", default_value_t = crate::probe::connector::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 }
@@ -294,6 +302,28 @@ pub struct OutputArgs {
     pub unreachable: Unreachable,
 }
 
+/// How tlscheck judges the chain and which identity it presents: the same for a scan and for
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA (a regular
+    /// file of at most 4 MiB)
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+
+    /// Root store to judge the chain against
+    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
+    pub trust: TrustChoice,
+
+    /// Client certificate (PEM, with its chain) to present for mutual TLS (at most 4 MiB)
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key (PEM, not encrypted) of --client-cert (at most 4 MiB)
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Hosts to scan: host, host:port, https://host[:port]/path, http://host[:port], IPv4, [IPv6]:port
@@ -320,23 +350,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<String>,
 
-    /// Also trust the CA certificates in this PEM file (repeatable), e.g. a private CA
-    #[arg(long = "ca-file", value_name = "PEM")]
-    pub ca_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub tls: TrustArgs,
 
-    /// Root store to judge the chain against
-    #[arg(long, value_enum, default_value_t = TrustChoice::Webpki)]
-    pub trust: TrustChoice,
-
-    /// Client certificate (PEM, with its chain) to present for mutual TLS
-    #[arg(long, value_name = "PEM", requires = "client_key")]
-    pub client_cert: Option<PathBuf>,
-
-    /// Private key (PEM) of --client-cert
-    #[arg(long, value_name = "PEM", requires = "client_cert")]
-    pub client_key: Option<PathBuf>,
-
-    /// Port of the plain-HTTP redirect check
+    /// Port of the plain-HTTP redirect check (1 to 65535)
     #[arg(long, value_name = "PORT", default_value_t = 80)]
     pub http_port: u16,
 
@@ -344,22 +361,44 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_http: bool,
 
-    /// Seconds allowed for each network step (resolve, connect, handshake, response)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds allowed for each network step (resolve, connect, handshake, response), 0.001 to
+    /// 86400
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 
-    /// Seconds allowed for each target as a whole; what is not measured by then is reported as such
-    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    /// Seconds allowed for each target as a whole, 0.001 to 86400; what is not measured by then is
+    /// reported as such
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120.0,
+        allow_negative_numbers = true
+    )]
     pub target_timeout: f64,
 
-    /// Warn when the certificate expires within this many days (one valid for at most 100 days
-    /// and under three times this: when a third of its lifetime or less is left)
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    /// Warn when the certificate expires within this many days, 0 to 36500 (one valid for at most
+    /// 100 days and under three times this: when a third of its lifetime or less is left)
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30,
+        allow_negative_numbers = true
+    )]
     pub warn_days: i64,
 
-    /// Critical when the certificate expires within this many days (short-lived ones, as for
-    /// --warn-days: when a tenth of its lifetime or less is left)
-    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    /// Critical when the certificate expires within this many days, 0 to --warn-days (short-lived
+    /// ones, as for --warn-days: when a tenth of its lifetime or less is left)
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 7,
+        allow_negative_numbers = true
+    )]
     pub crit_days: i64,
 
     /// Exit 1 when a finding is at least this severe [default: the policy file's fail_on, else high]
@@ -391,11 +430,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Connections open at once to one server address, by every probe of every target
+    /// Connections open at once to one server address, by every probe of every target (1 to 1000)
     #[arg(long, value_name = "N", default_value_t = crate::probe::connector::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
-    /// Targets scanned at once
+    /// Targets scanned at once (1 to 10000)
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: usize,
 }

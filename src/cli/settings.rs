@@ -27,6 +27,10 @@ use crate::x509::trust::{RootSource, TrustError, TrustStore};
 
 /// The longest `--timeout` or `--target-timeout` accepted: one day.
 pub const MAX_SECONDS: f64 = 86_400.0;
+/// The shortest `--timeout` or `--target-timeout` accepted: a millisecond.
+pub const MIN_SECONDS: f64 = 0.001;
+/// The most days `--warn-days` and `--crit-days` accept: a hundred years.
+pub const MAX_DAYS: i64 = 36_500;
 /// The most targets scanned at once.
 pub const MAX_CONCURRENCY: usize = 10_000;
 /// The most connections at once to one server.
@@ -41,10 +45,14 @@ pub enum ConfigError {
     Trust(#[from] TrustError),
     #[error(transparent)]
     Identity(#[from] IdentityError),
-    #[error("{flag} must be a number of seconds above 0 and at most {MAX_SECONDS}, not {value}")]
+    #[error("{flag} must be a number of seconds from {MIN_SECONDS} to {MAX_SECONDS}, not {value}")]
     Seconds { flag: &'static str, value: f64 },
     #[error("--crit-days ({crit}) must not be larger than --warn-days ({warn})")]
     Days { warn: i64, crit: i64 },
+    #[error("{flag} must be a number of days from 0 to {MAX_DAYS}, not {value}")]
+    DaysRange { flag: &'static str, value: i64 },
+    #[error("--http-port must be from 1 to 65535, not 0")]
+    HttpPort,
     #[error("--concurrency must be from 1 to {MAX_CONCURRENCY}, not {0}")]
     Concurrency(usize),
     #[error("--max-connections must be from 1 to {MAX_CONNECTIONS}, not {0}")]
@@ -118,28 +126,33 @@ fn suggest(server: SuggestFor, policy: &Policy) -> Result<Suggest, ConfigError> 
 }
 
 fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
-    if value.is_finite() && value > 0.0 && value <= MAX_SECONDS {
+    if value.is_finite() && (MIN_SECONDS..=MAX_SECONDS).contains(&value) {
         Ok(Duration::from_secs_f64(value))
     } else {
         Err(ConfigError::Seconds { flag, value })
     }
 }
 
-/// The targets listed in `path` (`-` for standard input).
+/// The targets listed in `path` (`-` for standard input), at most
+/// [`crate::files::MAX_TARGET_LIST_BYTES`].
 fn read_target_list(path: &std::path::Path) -> Result<TargetList, ConfigError> {
-    use std::io::Read;
+    use crate::files::{read_all_capped, read_capped, MAX_TARGET_LIST_BYTES};
     let origin = if path.as_os_str() == "-" {
         "standard input".to_string()
     } else {
-        path.display().to_string()
+        crate::text::escaped(&path.display().to_string())
     };
-    let mut text = String::new();
     let read = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text)
+        read_all_capped(std::io::stdin().lock(), MAX_TARGET_LIST_BYTES)
     } else {
-        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+        read_capped(path, MAX_TARGET_LIST_BYTES)
     };
-    read.map_err(|error| TargetError::Read {
+    let text = read.and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text").into()
+        })
+    });
+    let text = text.map_err(|error| TargetError::Read {
         origin: origin.clone(),
         reason: error.to_string(),
     })?;
@@ -179,6 +192,11 @@ fn client_identity(
 }
 
 fn check_days(warn_days: i64, crit_days: i64) -> Result<(), ConfigError> {
+    for (flag, value) in [("--warn-days", warn_days), ("--crit-days", crit_days)] {
+        if !(0..=MAX_DAYS).contains(&value) {
+            return Err(ConfigError::DaysRange { flag, value });
+        }
+    }
     if crit_days > warn_days {
         return Err(ConfigError::Days {
             warn: warn_days,
@@ -224,14 +242,17 @@ pub fn settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         return Err(ConfigError::Concurrency(args.concurrency));
     }
     check_max_connections(args.max_connections)?;
+    if args.http_port == 0 {
+        return Err(ConfigError::HttpPort);
+    }
     if let Some(sni) = &args.sni {
         if rustls::pki_types::DnsName::try_from(sni.as_str()).is_err() {
             return Err(ConfigError::Sni(sni.clone()));
         }
     }
     let overrides = overrides(&args.connect_to, &args.resolve)?;
-    let trust = trust_store(args.trust, &args.ca_files)?;
-    let client_identity = client_identity(&args.client_cert, &args.client_key)?;
+    let trust = trust_store(args.tls.trust, &args.tls.ca_files)?;
+    let client_identity = client_identity(&args.tls.client_cert, &args.tls.client_key)?;
     let options = ScanOptions {
         timeout,
         target_timeout,
@@ -350,6 +371,9 @@ pub fn serve_settings(args: &ServeArgs) -> Result<ServeSettings, ConfigError> {
     let target_timeout = seconds("--target-timeout", args.target_timeout)?;
     check_days(args.warn_days, args.crit_days)?;
     check_max_connections(args.max_connections)?;
+    if args.http_port == 0 {
+        return Err(ConfigError::HttpPort);
+    }
     let options = ScanOptions {
         timeout,
         target_timeout,
@@ -364,8 +388,8 @@ pub fn serve_settings(args: &ServeArgs) -> Result<ServeSettings, ConfigError> {
     };
     let scan = ScanSettings::new(
         options,
-        trust_store(args.trust, &args.ca_files)?,
-        client_identity(&args.client_cert, &args.client_key)?,
+        trust_store(args.tls.trust, &args.tls.ca_files)?,
+        client_identity(&args.tls.client_cert, &args.tls.client_key)?,
     )?;
     let policy = policy_of(&args.policy, args.fail_on, args.warn_days, args.crit_days)?;
     let named_policy = Policy {

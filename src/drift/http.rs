@@ -173,7 +173,7 @@ fn redirect_rank(verdict: &str) -> Option<u8> {
         "https-permanent" => Some(3),
         "https-temporary" => Some(2),
         "other-host" => Some(1),
-        "no-redirect" | "stays-http" | "loop" | "too-many-hops" => Some(0),
+        "no-redirect" | "stays-http" | "loop" | "too-many-hops" | "not-http" => Some(0),
         _ => None,
     }
 }

@@ -74,7 +74,7 @@ pub enum SnapshotError {
     Read {
         role: &'static str,
         path: String,
-        source: std::io::Error,
+        source: crate::files::FileError,
     },
     #[error(
         "{role} '{path}' is not a tlscheck JSON report: {reason} (write one with `tlscheck TARGET --format json`)"
@@ -129,11 +129,14 @@ impl Snapshot {
     /// Reads and checks the report in `path`; `role` names it in errors.
     pub fn read(path: &Path, role: &'static str) -> Result<Snapshot, SnapshotError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read {
-            role,
-            path: shown.clone(),
-            source,
-        })?;
+        let bytes =
+            crate::files::read_capped(path, crate::files::MAX_REPORT_BYTES).map_err(|source| {
+                SnapshotError::Read {
+                    role,
+                    path: shown.clone(),
+                    source,
+                }
+            })?;
         let value: Value =
             serde_json::from_slice(&bytes).map_err(|error| SnapshotError::NotReport {
                 role,

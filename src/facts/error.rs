@@ -32,9 +32,13 @@ pub enum ErrorKind {
     NotTls(NotTlsKind),
     /// The server sent a TLS alert (its description code).
     Alert(u8),
-    /// The reply broke the TLS or HTTP protocol.
+    /// The server's reply was well-formed but broke the protocol's rules, or chose something the
+    /// client does not support (a version or suite it did not offer).
     Protocol,
-    /// A reply was larger than tlscheck reads.
+    /// The reply could not be decoded: which message and which field are in `detail`.
+    Malformed,
+    /// A limit of tlscheck's own was reached (a reply's size, a run of empty records): which
+    /// one is in `detail`.
     TooLarge,
     /// The target's time budget (`--target-timeout`) ran out before or during the step.
     Budget,
@@ -47,8 +51,16 @@ pub enum ErrorKind {
 pub enum Step {
     Resolve,
     Connect,
+    /// The TLS handshake, where no finer step is known (the enumeration's exchanges).
     Handshake,
+    /// Waiting for the ServerHello: nothing of it had arrived, or only part of it.
+    ServerHello,
+    /// The ServerHello had arrived and nothing after it.
+    AfterServerHello,
+    /// Part of the flight after the ServerHello (certificates, key exchange) had arrived.
+    Flight,
     Request,
+    /// Waiting for or reading the HTTP response.
     Response,
 }
 
@@ -71,6 +83,14 @@ impl ProbeError {
     }
 }
 
+impl ProbeError {
+    /// Whether the failure came after the server had started speaking TLS (a ServerHello, or
+    /// part of one), so the server is not silent, whatever else went wrong.
+    pub fn after_server_hello(&self) -> bool {
+        matches!(self.step, Step::AfterServerHello | Step::Flight)
+    }
+}
+
 impl ErrorKind {
     /// Stable machine name, as in the JSON report: `timeout`, `reset`, `alert`, ...
     pub fn name(self) -> &'static str {
@@ -84,6 +104,7 @@ impl ErrorKind {
             ErrorKind::NotTls(_) => "not-tls",
             ErrorKind::Alert(_) => "alert",
             ErrorKind::Protocol => "protocol",
+            ErrorKind::Malformed => "malformed",
             ErrorKind::TooLarge => "too-large",
             ErrorKind::Budget => "budget",
             ErrorKind::Internal => "internal",
@@ -97,6 +118,9 @@ impl Step {
             Step::Resolve => "resolve",
             Step::Connect => "connect",
             Step::Handshake => "handshake",
+            Step::ServerHello => "server-hello",
+            Step::AfterServerHello => "after-server-hello",
+            Step::Flight => "flight",
             Step::Request => "request",
             Step::Response => "response",
         }

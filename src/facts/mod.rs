@@ -173,6 +173,15 @@ impl ConnectionFacts {
     }
 }
 
+/// A name from a certificate that is shown escaped, with the bytes it really holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscapedName {
+    /// Which name: `subject`, `issuer`, `common_name` or `dns_names[N]`.
+    pub field: String,
+    /// The raw bytes: the DER of a distinguished name, the string's bytes otherwise.
+    pub raw: Vec<u8>,
+}
+
 /// The certificate chain as presented, and what the verifier concluded about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainFacts {
@@ -252,6 +261,10 @@ pub struct HostnameFacts {
 /// One X.509 certificate, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateFacts {
+    /// The names that held bytes unsafe to show (invalid UTF-8, control characters,
+    /// bidirectional overrides), which `subject`, `issuer`, `common_name` and `dns_names` show
+    /// escaped: each with its raw bytes.
+    pub escaped_names: Vec<EscapedName>,
     pub subject: String,
     pub issuer: String,
     pub common_name: Option<String>,
@@ -433,6 +446,9 @@ pub enum RedirectEnd {
     Loop,
     /// [`crate::probe::redirect::MAX_HOPS`] redirects were followed.
     HopLimit,
+    /// A redirect to something that is no http(s) URL (`javascript:`, `mailto:`, garbage):
+    /// not followed.
+    NotHttp,
 }
 
 /// What the raw prober learned with tlscheck's own ClientHellos, SSLv2 to TLS 1.3.

@@ -61,7 +61,7 @@ pub enum PolicyFileError {
     #[error("cannot read policy file '{path}': {source}")]
     Read {
         path: String,
-        source: std::io::Error,
+        source: crate::files::FileError,
     },
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Invalid {
@@ -78,10 +78,12 @@ impl PolicyFile {
     /// Reads and checks the policy file at `path`.
     pub fn load(path: &Path) -> Result<PolicyFile, PolicyFileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyFileError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let text = crate::files::read_text_capped(path, crate::files::MAX_POLICY_BYTES).map_err(
+            |source| PolicyFileError::Read {
+                path: shown.clone(),
+                source,
+            },
+        )?;
         PolicyFile::parse(&shown, &text)
     }
 

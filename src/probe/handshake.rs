@@ -22,9 +22,10 @@ use crate::facts::hsts::parse_hsts;
 use crate::facts::{
     CertificateFailure, ConnectionFacts, ErrorKind, HttpsResponseFacts, ProbeError, Step,
 };
-use crate::probe::connector::{Connection, Session};
+use crate::probe::connector::Session;
 use crate::probe::http::{get, header_text};
 use crate::probe::legacy::https as legacy;
+use crate::probe::watch::{self, Watched};
 
 /// The crypto provider every probe uses: aws-lc-rs with every suite and group it has, so we can
 /// talk to as many servers as rustls allows.
@@ -43,22 +44,42 @@ pub enum IdentityError {
     NoCertificate { path: String },
     #[error("cannot read --client-key '{path}': {reason}")]
     Key { path: String, reason: String },
+    #[error(
+        "--client-key '{path}' holds no private key: expected a PEM block \
+         'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' or 'BEGIN EC PRIVATE KEY'"
+    )]
+    NoKey { path: String },
+    #[error(
+        "--client-key '{path}': encrypted private keys are not supported: decrypt it with \
+         `openssl pkey -in KEY -out PLAIN`"
+    )]
+    EncryptedKey { path: String },
     #[error("--client-key '{path}' does not fit --client-cert or is unsupported: {reason}")]
     Unusable { path: String, reason: String },
 }
 
-/// Load a client certificate chain and its private key (PEM) for mutual TLS.
+/// Whether PEM text holds an encrypted private key: PKCS #8's `ENCRYPTED PRIVATE KEY` block, or
+/// OpenSSL's traditional format with `Proc-Type: 4,ENCRYPTED`.
+fn is_encrypted_key(pem: &[u8]) -> bool {
+    let contains = |needle: &[u8]| pem.windows(needle.len()).any(|window| window == needle);
+    contains(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(b"Proc-Type: 4,ENCRYPTED")
+}
+
+/// Load a client certificate chain and its private key (PEM) for mutual TLS. Both files are
+/// read as regular files of at most [`crate::files::MAX_PEM_BYTES`].
 pub fn load_client_identity(
     cert_path: &Path,
     key_path: &Path,
     provider: &CryptoProvider,
 ) -> Result<Arc<CertifiedKey>, IdentityError> {
-    let cert_name = cert_path.display().to_string();
-    let key_name = key_path.display().to_string();
-    let cert_bytes = std::fs::read(cert_path).map_err(|e| IdentityError::Certificate {
-        path: cert_name.clone(),
-        reason: e.to_string(),
-    })?;
+    use crate::files::{read_capped, MAX_PEM_BYTES};
+    let cert_name = crate::text::escaped(&cert_path.display().to_string());
+    let key_name = crate::text::escaped(&key_path.display().to_string());
+    let cert_bytes =
+        read_capped(cert_path, MAX_PEM_BYTES).map_err(|e| IdentityError::Certificate {
+            path: cert_name.clone(),
+            reason: e.to_string(),
+        })?;
     let chain = CertificateDer::pem_slice_iter(&cert_bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| IdentityError::Certificate {
@@ -68,9 +89,21 @@ pub fn load_client_identity(
     if chain.is_empty() {
         return Err(IdentityError::NoCertificate { path: cert_name });
     }
-    let key = PrivateKeyDer::from_pem_file(key_path).map_err(|e| IdentityError::Key {
+    let key_bytes = read_capped(key_path, MAX_PEM_BYTES).map_err(|e| IdentityError::Key {
         path: key_name.clone(),
         reason: e.to_string(),
+    })?;
+    if is_encrypted_key(&key_bytes) {
+        return Err(IdentityError::EncryptedKey { path: key_name });
+    }
+    let key = PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|e| match e {
+        rustls_pki_types::pem::Error::NoItemsFound => IdentityError::NoKey {
+            path: key_name.clone(),
+        },
+        other => IdentityError::Key {
+            path: key_name.clone(),
+            reason: other.to_string(),
+        },
     })?;
     let signing_key =
         provider
@@ -145,6 +178,7 @@ pub async fn probe(
 ) -> Result<HandshakeRecord, ProbeError> {
     let (tcp, connected) = session.connect(request.address).await?;
     let tcp_connect = connected.elapsed();
+    let (tcp, seen) = Watched::new(tcp);
 
     let verifier_record = Arc::new(Mutex::new(VerifierRecord::default()));
     let client_auth_request = Arc::new(Mutex::new(None));
@@ -179,6 +213,8 @@ pub async fn probe(
                 .map_err(|error| tls_error(&error, Step::Handshake))
         })
         .await;
+    let handshake = handshake.map_err(|error| watch::lock(&seen).classify(error));
+    watch::lock(&seen).done = true;
     let mut client_auth_from_legacy = None;
     let (connection, https) = match handshake {
         Err(error) if legacy::worth_trying(&error) => {
@@ -322,20 +358,26 @@ fn rustls_error(error: &Error, step: Step) -> ProbeError {
                 variant_words(&format!("{reason:?}"))
             ),
         ),
-        Error::InvalidMessage(reason) => ProbeError::new(
-            ErrorKind::Protocol,
-            step,
-            format!(
-                "invalid TLS message: {}",
-                variant_words(&format!("{reason:?}"))
-            ),
-        ),
+        Error::InvalidMessage(reason) => invalid_message(reason, step),
         Error::PeerMisbehaved(reason) => ProbeError::new(
-            ErrorKind::Protocol,
+            ErrorKind::Malformed,
             step,
             format!(
                 "the server broke the protocol: {}",
                 variant_words(&format!("{reason:?}"))
+            ),
+        ),
+        Error::InappropriateMessage { got_type, .. } => ProbeError::new(
+            ErrorKind::Malformed,
+            step,
+            format!("an unexpected {} record", content_type_words(*got_type)),
+        ),
+        Error::InappropriateHandshakeMessage { got_type, .. } => ProbeError::new(
+            ErrorKind::Malformed,
+            step,
+            format!(
+                "an unexpected handshake message ({})",
+                handshake_type_words(*got_type)
             ),
         ),
         Error::InvalidCertificate(failure) => ProbeError::new(
@@ -347,6 +389,125 @@ fn rustls_error(error: &Error, step: Step) -> ProbeError {
             ),
         ),
         other => ProbeError::new(ErrorKind::Protocol, step, other.to_string()),
+    }
+}
+
+/// A message rustls could not decode, in words: which message or field, as far as rustls says.
+fn invalid_message(reason: &rustls::InvalidMessage, step: Step) -> ProbeError {
+    use rustls::InvalidMessage as M;
+    let what = |name: &str| field_words(name);
+    let (kind, words) = match reason {
+        M::CertificatePayloadTooLarge => (
+            ErrorKind::TooLarge,
+            "a Certificate message over the 64 KiB rustls reads".to_string(),
+        ),
+        M::HandshakePayloadTooLarge => (
+            ErrorKind::TooLarge,
+            "a handshake message over the 64 KiB rustls reads".to_string(),
+        ),
+        M::MessageTooLarge => (
+            ErrorKind::Malformed,
+            "a record longer than TLS allows".to_string(),
+        ),
+        M::MessageTooShort => (
+            ErrorKind::Malformed,
+            "a message shorter than its fields".to_string(),
+        ),
+        M::InvalidContentType => (
+            ErrorKind::Malformed,
+            "a record of an unknown content type".to_string(),
+        ),
+        M::InvalidEmptyPayload => (
+            ErrorKind::Malformed,
+            "an empty handshake record (TLS forbids them)".to_string(),
+        ),
+        M::MissingData(name) => (ErrorKind::Malformed, format!("{} is cut short", what(name))),
+        M::TrailingData(name) => (
+            ErrorKind::Malformed,
+            format!("bytes left over after {}", what(name)),
+        ),
+        M::UnexpectedMessage(name) => (
+            ErrorKind::Malformed,
+            format!("an unexpected {}", what(name)),
+        ),
+        M::IllegalEmptyList(name) => (
+            ErrorKind::Malformed,
+            format!("an empty list of {}", what(name)),
+        ),
+        M::DuplicateExtension(code) => (
+            ErrorKind::Malformed,
+            format!("extension {code} twice in one message"),
+        ),
+        M::UnknownProtocolVersion => (
+            ErrorKind::Malformed,
+            "an unknown protocol version".to_string(),
+        ),
+        M::UnsupportedCompression => (
+            ErrorKind::Protocol,
+            "a compression method other than null".to_string(),
+        ),
+        M::InvalidDhParams => (
+            ErrorKind::Malformed,
+            "DH parameters in the ServerKeyExchange that do not decode".to_string(),
+        ),
+        M::InvalidCcs => (
+            ErrorKind::Malformed,
+            "a ChangeCipherSpec whose body is not 1".to_string(),
+        ),
+        other => (ErrorKind::Malformed, variant_words(&format!("{other:?}"))),
+    };
+    ProbeError::new(kind, step, format!("invalid TLS message: {words}"))
+}
+
+fn content_type_words(content_type: rustls::ContentType) -> String {
+    match u8::from(content_type) {
+        20 => "change_cipher_spec".into(),
+        21 => "alert".into(),
+        22 => "handshake".into(),
+        23 => "application_data".into(),
+        24 => "heartbeat".into(),
+        other => format!("content type {other}"),
+    }
+}
+
+fn handshake_type_words(handshake_type: rustls::HandshakeType) -> String {
+    match u8::from(handshake_type) {
+        0 => "HelloRequest".into(),
+        1 => "ClientHello".into(),
+        2 => "ServerHello".into(),
+        4 => "NewSessionTicket".into(),
+        // rustls's own code for a HelloRetryRequest (a ServerHello on the wire).
+        6 => "a second HelloRetryRequest".into(),
+        8 => "EncryptedExtensions".into(),
+        11 => "Certificate".into(),
+        12 => "ServerKeyExchange".into(),
+        13 => "CertificateRequest".into(),
+        14 => "ServerHelloDone".into(),
+        15 => "CertificateVerify".into(),
+        20 => "Finished".into(),
+        22 => "CertificateStatus".into(),
+        other => format!("type {other}"),
+    }
+}
+
+/// A rustls codec type name (`SessionID`, `ServerHelloPayload`, `ServerExtension`) as the
+/// message or field it is: `the session id`, `the ServerHello`, `an extension`.
+fn field_words(name: &str) -> String {
+    match name {
+        "SessionID" | "SessionId" => "the session id".into(),
+        "ServerHelloPayload" | "ServerHello" => "the ServerHello".into(),
+        "HelloRetryRequest" => "the HelloRetryRequest".into(),
+        "CertificatePayload" | "CertificateChain" => "the Certificate message".into(),
+        "ServerKeyExchangePayload" | "ServerKeyExchange" => "the ServerKeyExchange".into(),
+        "CertificateRequestPayload" => "the CertificateRequest".into(),
+        "ServerExtension" | "ServerExtensions" => "an extension of the ServerHello".into(),
+        "HandshakeMessagePayload" | "HandshakePayload" => "a handshake message".into(),
+        "Random" => "the random".into(),
+        "ProtocolVersion" => "the protocol version".into(),
+        "CipherSuite" => "the cipher suite".into(),
+        "Compression" => "the compression method".into(),
+        "AlertMessagePayload" => "an alert".into(),
+        other => format!("the {}", variant_words(other)),
     }
 }
 
@@ -426,7 +587,7 @@ pub fn certificate_failure(error: &Error) -> CertificateFailure {
 }
 
 async fn https_get(
-    stream: tokio_rustls::client::TlsStream<Connection>,
+    stream: tokio_rustls::client::TlsStream<Watched>,
     authority: &str,
     path: &str,
 ) -> Result<HttpsResponseFacts, ProbeError> {
@@ -436,9 +597,9 @@ async fn https_get(
     Ok(HttpsResponseFacts {
         url: format!("https://{authority}{path}"),
         status_code: response.status().as_u16(),
-        location: header_text(&response, LOCATION),
-        server: header_text(&response, SERVER),
-        hsts: header_text(&response, STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),
+        location: header_text(&response, LOCATION)?,
+        server: header_text(&response, SERVER)?,
+        hsts: header_text(&response, STRICT_TRANSPORT_SECURITY)?.map(|raw| parse_hsts(&raw)),
     })
 }
 

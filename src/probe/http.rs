@@ -51,15 +51,30 @@ where
     result.map_err(GetError::Response)
 }
 
-/// A response header as text (lossy for non-UTF-8 bytes).
+/// The longest response header value tlscheck keeps (`Location`, `Server`,
+/// `Strict-Transport-Security`); a longer one is an error with its length, never copied.
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// A response header as text (lossy for non-UTF-8 bytes); an error naming the header and its
+/// length when it is longer than [`MAX_HEADER_BYTES`].
 pub fn header_text<Body>(
     response: &hyper::Response<Body>,
     name: hyper::header::HeaderName,
-) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+) -> Result<Option<String>, ProbeError> {
+    let Some(value) = response.headers().get(&name) else {
+        return Ok(None);
+    };
+    let length = value.as_bytes().len();
+    if length > MAX_HEADER_BYTES {
+        return Err(ProbeError::new(
+            ErrorKind::TooLarge,
+            Step::Response,
+            format!(
+                "the {name} header is {length} bytes long, over the {MAX_HEADER_BYTES}-byte limit"
+            ),
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(value.as_bytes()).into_owned()))
 }
 
 impl GetError {

@@ -14,6 +14,7 @@ pub mod handshake;
 pub mod http;
 pub mod legacy;
 pub mod redirect;
+pub mod watch;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -75,10 +75,14 @@ pub async fn follow_redirects(
     let mut current = start.clone();
     loop {
         let (status, location) = fetch_once(&current, overrides, session).await?;
-        let next = location
+        let redirects = (300..400).contains(&status) && location.is_some();
+        let joined = location
             .as_deref()
-            .filter(|_| (300..400).contains(&status))
-            .and_then(|l| current.join(l));
+            .filter(|_| redirects)
+            .map(|l| current.join(l));
+        let not_http = matches!(joined, Some(Err(_)));
+        let next = joined.and_then(Result::ok);
+        // Hosts compared as the URL standard parsed them (IDNA, percent-encoding, IPv4 forms).
         let same_host = next.as_ref().is_none_or(|n| n.host == start.host);
         hops.push(RedirectHop {
             url: current.to_string(),
@@ -89,6 +93,7 @@ pub async fn follow_redirects(
             same_host,
         });
         let end = match &next {
+            None if not_http => Some(RedirectEnd::NotHttp),
             None => Some(RedirectEnd::Answered),
             Some(_) if !same_host => Some(RedirectEnd::LeftHost),
             Some(next) if next.https => Some(RedirectEnd::ReachedHttps),
@@ -128,7 +133,10 @@ async fn fetch_once(
             let response = get(stream, &url.authority(), &url.path)
                 .await
                 .map_err(|error| error.into_probe_error(|_| None))?;
-            Ok((response.status().as_u16(), header_text(&response, LOCATION)))
+            Ok((
+                response.status().as_u16(),
+                header_text(&response, LOCATION)?,
+            ))
         };
         return clock.run(Step::Response, exchange).await;
     }

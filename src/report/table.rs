@@ -72,7 +72,7 @@ impl Marks {
 
     /// Red when a finding points at `subject`, green when `good`, plain otherwise.
     fn cell(&self, text: impl Into<String>, subject: &Subject, good: bool) -> Cell {
-        let cell = Cell::new(text.into());
+        let cell = Cell::new(crate::text::escaped_lines(&text.into()));
         if self.marked(subject) {
             cell.fg(Color::Red)
         } else if good {
@@ -172,8 +172,9 @@ impl Rows {
     }
 }
 
+/// A cell of text that may come from the network: escaped, its own line breaks kept.
 fn plain(text: impl Into<String>) -> Cell {
-    Cell::new(text.into())
+    Cell::new(crate::text::escaped_lines(&text.into()))
 }
 
 fn heading(out: &mut String, text: &str, options: &RenderOptions) {
@@ -612,7 +613,7 @@ pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String 
             if line_has_word {
                 line.push(' ');
             }
-            line.push_str(word);
+            line.push_str(&crate::text::escaped(word));
             line_has_word = true;
         }
         out.push_str(line.trim_end());

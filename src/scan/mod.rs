@@ -427,7 +427,7 @@ pub async fn scan_target(
         Ok(record) => record,
         Err(error) => {
             let redirect = facts.redirect.clone();
-            facts.mark_unreachable(error);
+            facts.mark_unreachable(same_class(error));
             facts.redirect = redirect;
             facts.duration = started.elapsed();
             return facts;
@@ -486,6 +486,7 @@ pub async fn scan_target(
     };
     if let Some(error) = no_tls_answer(&facts) {
         // Accepted TCP, then no TLS answer to any probe: the target could not be scanned.
+        facts.connection = Outcome::Failed(error.clone());
         facts.unreachable = Some(error);
     }
     let mut unused = None;
@@ -501,22 +502,113 @@ pub async fn scan_target(
     facts
 }
 
-/// The handshake's error when neither it nor any enumeration probe got an answer from the
-/// server (every one timed out, was reset or ran out of budget).
+/// Why the target could not be scanned as TLS, when it could not: no handshake got far enough
+/// to judge — the modern handshake failed without a ServerHello rustls could judge, and no
+/// enumeration probe got a ServerHello (of any version) or an SSLv2 SERVER-HELLO, or one did
+/// but the handshake broke off (timeout, reset, malformed) and no probe read a certificate
+/// chain (a server that answers every hello with an alert is refused by every client: it is
+/// named by that alert). The class is the same on every run against the same server: every probe's
+/// failure is weighed, in a fixed order (an alert, not TLS, malformed, a limit of tlscheck's,
+/// closed or reset, a timeout, the budget), so which probe
+/// happens to finish first never decides it; a reset and a close without any reply are one
+/// class, since which of the two a client sees depends on a race with the server's kernel.
 fn no_tls_answer(facts: &HostFacts) -> Option<ProbeError> {
-    let Outcome::Failed(error) = &facts.connection else {
+    use crate::facts::{Reply, Support};
+    let Outcome::Failed(handshake) = &facts.connection else {
         return None;
     };
-    if error.is_answer() || error.kind == ErrorKind::Protocol {
+    // A ServerHello choosing what rustls does not do is a TLS answer to judge.
+    if handshake.kind == ErrorKind::Protocol {
         return None;
     }
-    let answered = facts.enumeration.ok().is_some_and(|enumeration| {
-        enumeration
-            .protocols
-            .iter()
-            .any(|protocol| !matches!(protocol.support, crate::facts::Support::Unknown(_)))
-    });
-    (!answered).then(|| error.clone())
+    let enumeration = facts.enumeration.ok();
+    // An alert is a TLS answer; without the enumeration (--quick) it is all there is to judge.
+    if matches!(handshake.kind, ErrorKind::Alert(_)) && enumeration.is_none() {
+        return None;
+    }
+    // A definite refusal by a TLS server, beside a ServerHello some probe got, is a server to
+    // judge (a legacy or anonymous-only one, say), and so is one that only went past a limit of
+    // tlscheck's own (a huge chain); a handshake broken or cut short is judged only when some
+    // probe read the certificate chain too.
+    let refusal = matches!(handshake.kind, ErrorKind::Alert(_))
+        || (handshake.kind == ErrorKind::Closed && !handshake.after_server_hello());
+    let judgeable = refusal || handshake.kind == ErrorKind::TooLarge || facts.chain.is_some();
+    let mut errors = vec![handshake.clone()];
+    if let Some(enumeration) = enumeration {
+        for protocol in &enumeration.protocols {
+            match &protocol.support {
+                Support::Accepted(_) if judgeable => return None,
+                Support::Accepted(_) => {}
+                Support::Refused(Reply::Alert(code)) => errors.push(ProbeError::new(
+                    ErrorKind::Alert(*code),
+                    Step::ServerHello,
+                    "",
+                )),
+                Support::Refused(Reply::NotTls(kind)) => errors.push(ProbeError::new(
+                    ErrorKind::NotTls(*kind),
+                    Step::ServerHello,
+                    "",
+                )),
+                Support::Refused(Reply::Closed) => {
+                    errors.push(ProbeError::new(ErrorKind::Closed, Step::ServerHello, ""))
+                }
+                // A ServerHello of a lower version, an SSLv2 SERVER-HELLO: something to judge.
+                Support::Refused(Reply::LowerVersion(_) | Reply::Sslv2ServerHello { .. })
+                    if judgeable =>
+                {
+                    return None
+                }
+                // A HelloRetryRequest or an SSLv2 error: TLS spoken, but nothing judged yet.
+                Support::Refused(_) => {}
+                Support::Unknown(error) => errors.push(error.clone()),
+            }
+        }
+    }
+    // The handshake's own error when it says what went wrong (it has the most exact step and
+    // detail); when it saw nothing (silence, a reset or a close before any reply), every
+    // probe's failure is weighed.
+    let informative = handshake.after_server_hello()
+        || matches!(
+            handshake.kind,
+            ErrorKind::Alert(_) | ErrorKind::NotTls(_) | ErrorKind::Malformed | ErrorKind::TooLarge
+        );
+    if informative {
+        return Some(same_class(handshake.clone()));
+    }
+    let rank = |error: &ProbeError| match error.kind {
+        ErrorKind::Alert(_) => 0,
+        ErrorKind::NotTls(_) => 1,
+        ErrorKind::Malformed => 2,
+        ErrorKind::TooLarge => 3,
+        ErrorKind::Reset | ErrorKind::Closed => 4,
+        ErrorKind::Timeout(_) => 5,
+        ErrorKind::Budget => 6,
+        _ => 7,
+    };
+    // The handshake's own error first among equals.
+    let best = errors.iter().min_by_key(|error| rank(error))?.clone();
+    let chosen = if rank(handshake) == rank(&best) {
+        handshake.clone()
+    } else {
+        best
+    };
+    Some(same_class(chosen))
+}
+
+/// A failure of a target as its class: a reset or a close before any reply is one class,
+/// whether the reset came before `connect()` returned or after; an enumeration's exchange
+/// failed waiting for the ServerHello.
+fn same_class(error: ProbeError) -> ProbeError {
+    match error.kind {
+        ErrorKind::Closed | ErrorKind::Reset if !error.after_server_hello() => {
+            ProbeError::new(ErrorKind::Reset, Step::ServerHello, "")
+        }
+        _ if error.step == Step::Handshake => ProbeError {
+            step: Step::ServerHello,
+            ..error
+        },
+        _ => error,
+    }
 }
 
 /// The handshake probe, once more when the server reset the connection.

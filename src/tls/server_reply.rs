@@ -101,7 +101,9 @@ pub struct NotTls {
 pub enum NotTlsKind {
     /// Starts with `HTTP/`: a plain HTTP server on the port.
     Http,
-    /// Printable text (an SMTP, FTP or SSH banner, an HTML page).
+    /// Starts with `SSH-`: an SSH server's banner.
+    Ssh,
+    /// Printable text (an SMTP or FTP banner, an HTML page).
     Text,
     Binary,
 }
@@ -132,6 +134,8 @@ pub enum ReplyError {
     UnexpectedSslv2Message(u8),
     #[error("connection closed in the middle of a {what} ({buffered} bytes buffered)")]
     ClosedMidMessage { what: &'static str, buffered: usize },
+    #[error("empty handshake record (TLS forbids them: RFC 8446, 5.1)")]
+    EmptyHandshakeRecord,
     #[error("the reply parser was fed after it had returned a reply")]
     AlreadyComplete,
 }
@@ -292,6 +296,7 @@ impl ReplyParser {
         payload: &[u8],
     ) -> Result<Option<ServerReply>, ReplyError> {
         match record_type {
+            content_type::HANDSHAKE if payload.is_empty() => Err(ReplyError::EmptyHandshakeRecord),
             content_type::HANDSHAKE => {
                 self.handshake.extend_from_slice(payload);
                 self.read_handshake_messages()
@@ -478,6 +483,16 @@ enum Start {
 }
 
 /// Tells TLS from SSLv2 from anything else by the first bytes; `None` until it can.
+/// What the first bytes a server sent say it is: `None` when they start like TLS (or SSLv2),
+/// its kind and first bytes when they are something else. For a caller that saw the bytes
+/// go by (the rustls probe), with the connection over.
+pub fn not_tls_start(bytes: &[u8]) -> Option<NotTls> {
+    match classify_start(bytes, true)? {
+        Start::NotTls(not_tls) => Some(not_tls),
+        Start::Tls | Start::Sslv2 => None,
+    }
+}
+
 fn classify_start(bytes: &[u8], closed: bool) -> Option<Start> {
     let first = *bytes.first()?;
     if first & 0x80 != 0 {
@@ -504,11 +519,17 @@ fn classify_start(bytes: &[u8], closed: bool) -> Option<Start> {
     Some(Start::NotTls(not_tls(bytes)))
 }
 
+/// What a reply that is not TLS looks like. The kind is read from the first five bytes only
+/// (all that is waited for), so it does not depend on how the bytes were split in transit; the
+/// evidence is whatever had arrived, up to 64 bytes.
 fn not_tls(bytes: &[u8]) -> NotTls {
     let first_bytes: Vec<u8> = bytes.iter().copied().take(64).collect();
-    let kind = if first_bytes.starts_with(b"HTTP/") {
+    let head = &bytes[..bytes.len().min(5)];
+    let kind = if head.starts_with(b"HTTP/") {
         NotTlsKind::Http
-    } else if first_bytes
+    } else if head.starts_with(b"SSH-") {
+        NotTlsKind::Ssh
+    } else if head
         .iter()
         .all(|&byte| byte.is_ascii_graphic() || byte.is_ascii_whitespace())
     {

@@ -20,7 +20,7 @@ use x509_parser::public_key::RSAPublicKey;
 use x509_parser::signature_algorithm::RsaSsaPssParams;
 use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use crate::facts::{CertificateFacts, HashAlgorithm, KeyAlgorithm, KeyFacts};
+use crate::facts::{CertificateFacts, EscapedName, HashAlgorithm, KeyAlgorithm, KeyFacts};
 use crate::tls::bit_length;
 
 /// Why a certificate or chain could not be analysed.
@@ -78,6 +78,7 @@ pub(crate) fn certificate_facts(
     now: i64,
 ) -> CertificateFacts {
     let mut dns_names = Vec::new();
+    let mut escaped_names = Vec::new();
     let mut ip_addresses = Vec::new();
     let mut ocsp_urls = Vec::new();
     let mut ca_issuer_urls = Vec::new();
@@ -86,19 +87,6 @@ pub(crate) fn certificate_facts(
     let mut must_staple = false;
     for extension in cert.extensions() {
         match extension.parsed_extension() {
-            ParsedExtension::SubjectAlternativeName(san) => {
-                for name in &san.general_names {
-                    match name {
-                        GeneralName::DNSName(dns) => dns_names.push(dns.to_string()),
-                        GeneralName::IPAddress(bytes) => {
-                            if let Some(ip) = ip_from_bytes(bytes) {
-                                ip_addresses.push(ip.to_string());
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for access in aia.iter() {
                     let GeneralName::URI(uri) = access.access_location else {
@@ -126,6 +114,21 @@ pub(crate) fn certificate_facts(
             ParsedExtension::SCT(scts) if extension.oid == OID_CT_LIST_SCT => {
                 sct_count += scts.len();
             }
+            // The SAN's names by hand, so a dNSName with bytes IA5String does not allow (which
+            // x509-parser drops) is kept, escaped, rather than lost.
+            _ if extension.oid.to_id_string() == OID_SUBJECT_ALT_NAME => {
+                for (tag, raw) in san_entries(extension.value) {
+                    match tag {
+                        DNS_NAME_TAG => push_dns_name(&mut dns_names, &mut escaped_names, raw),
+                        IP_ADDRESS_TAG => {
+                            if let Some(ip) = ip_from_bytes(raw) {
+                                ip_addresses.push(ip.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
             _ if extension.oid.to_id_string() == OID_TLS_FEATURE => {
                 must_staple |= tls_features(extension.value).contains(&TLS_FEATURE_STATUS_REQUEST);
             }
@@ -139,15 +142,23 @@ pub(crate) fn certificate_facts(
     let (signature_algorithm, signature_hash) = signature_names(&cert.signature_algorithm);
     let key = key_facts(cert.public_key());
 
+    let subject = name_text(cert.subject(), "subject", &mut escaped_names);
+    let issuer = name_text(cert.issuer(), "issuer", &mut escaped_names);
+    let common_name = cert.subject().iter_common_name().next().map(|cn| {
+        let (text, unsafe_bytes) = attribute_display(cn.attr_value());
+        if unsafe_bytes {
+            escaped_names.push(EscapedName {
+                field: "common_name".into(),
+                raw: cn.attr_value().as_bytes().to_vec(),
+            });
+        }
+        text
+    });
     CertificateFacts {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        common_name: cert
-            .subject()
-            .iter_common_name()
-            .next()
-            .and_then(|cn| cn.as_str().ok())
-            .map(str::to_string),
+        escaped_names,
+        subject,
+        issuer,
+        common_name,
         dns_names,
         ip_addresses,
         serial: serial_hex(cert.raw_serial()),
@@ -168,6 +179,114 @@ pub(crate) fn certificate_facts(
         sct_count,
         must_staple,
         der: der.to_vec(),
+    }
+}
+
+const OID_SUBJECT_ALT_NAME: &str = "2.5.29.17";
+/// GeneralName's context tags (primitive) for dNSName and iPAddress.
+const DNS_NAME_TAG: u8 = 0x82;
+const IP_ADDRESS_TAG: u8 = 0x87;
+
+/// A dNSName as text, escaped when its bytes are unsafe to show (recorded in `escaped`).
+fn push_dns_name(names: &mut Vec<String>, escaped: &mut Vec<EscapedName>, raw: &[u8]) {
+    let text = crate::text::escaped_bytes(raw);
+    if text.as_bytes() != raw {
+        escaped.push(EscapedName {
+            field: format!("dns_names[{}]", names.len()),
+            raw: raw.to_vec(),
+        });
+    }
+    names.push(text);
+}
+
+/// The (tag, value) entries of a SubjectAltName extension's DER value, read with bounds
+/// checks: a SEQUENCE of GeneralNames; what does not decode ends the list.
+fn san_entries(value: &[u8]) -> Vec<(u8, &[u8])> {
+    fn element(bytes: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = bytes.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (length, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let count = usize::from(first & 0x7f);
+            if count == 0 || count > 4 || rest.len() < count {
+                return None;
+            }
+            let (digits, rest) = rest.split_at(count);
+            let length = digits
+                .iter()
+                .fold(0usize, |length, digit| length << 8 | usize::from(*digit));
+            (length, rest)
+        };
+        if rest.len() < length {
+            return None;
+        }
+        let (content, rest) = rest.split_at(length);
+        Some((tag, content, rest))
+    }
+    let mut entries = Vec::new();
+    let Some((0x30, mut list, _)) = element(value) else {
+        return entries;
+    };
+    while let Some((tag, content, rest)) = element(list) {
+        entries.push((tag, content));
+        list = rest;
+    }
+    entries
+}
+
+/// A distinguished name as text: x509-parser's rendering (`CN=good.test, O=Example`) when it
+/// has one and it is safe to show; else built attribute by attribute with every unsafe byte
+/// escaped, and the name's DER recorded in `escaped` under `field`.
+fn name_text(
+    name: &x509_parser::x509::X509Name<'_>,
+    field: &str,
+    escaped: &mut Vec<EscapedName>,
+) -> String {
+    if let Ok(text) = x509_parser::x509::X509Name::to_string_with_registry(
+        name,
+        x509_parser::objects::oid_registry(),
+    ) {
+        if !text.chars().any(crate::text::is_unsafe) {
+            return text;
+        }
+    }
+    escaped.push(EscapedName {
+        field: field.into(),
+        raw: name.as_raw().to_vec(),
+    });
+    name.iter()
+        .map(|relative| {
+            relative
+                .iter()
+                .map(|attribute| {
+                    let oid = attribute.attr_type();
+                    let short =
+                        x509_parser::objects::oid2abbrev(oid, x509_parser::objects::oid_registry())
+                            .map(str::to_string)
+                            .unwrap_or_else(|_| oid.to_id_string());
+                    format!("{short}={}", attribute_display(attribute.attr_value()).0)
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An attribute value as text safe to show, and whether showing it took escaping: a BMPString
+/// decoded, any other string's bytes as they are, unsafe ones escaped.
+fn attribute_display(value: &Any<'_>) -> (String, bool) {
+    let decoded = match value.tag() {
+        Tag::BmpString => attribute_text(value),
+        _ => std::str::from_utf8(value.as_bytes())
+            .ok()
+            .map(str::to_string),
+    };
+    match decoded {
+        Some(text) if !text.chars().any(crate::text::is_unsafe) => (text, false),
+        Some(text) => (crate::text::escaped(&text), true),
+        None => (crate::text::escaped_bytes(value.as_bytes()), true),
     }
 }
 
@@ -364,7 +483,7 @@ pub fn distinguished_name(der: &[u8]) -> String {
     use x509_parser::prelude::FromDer;
     let parse = |bytes: &[u8]| match x509_parser::x509::X509Name::from_der(bytes) {
         Ok((rest, name)) if rest.is_empty() && name.iter().next().is_some() => {
-            Some(name.to_string())
+            Some(name_text(&name, "name", &mut Vec::new()))
         }
         _ => None,
     };
@@ -602,5 +721,82 @@ mod tests {
             parse_certificate(&[], 0),
             Err(CertificateError::Malformed { .. })
         ));
+    }
+
+    /// A self-signed certificate with common name `cn` and DNS names `sans`, its DER with
+    /// every `from` replaced by `to` (same length: the signature no longer matters here).
+    fn hostile_certificate(cn: &str, sans: &[&str], from: &[u8], to: &[u8]) -> Vec<u8> {
+        use rcgen::{CertificateParams, DnType, KeyPair};
+        let mut params =
+            CertificateParams::new(sans.iter().map(|name| name.to_string()).collect::<Vec<_>>())
+                .expect("params");
+        params.distinguished_name.push(DnType::CommonName, cn);
+        let key = KeyPair::generate().expect("key");
+        let mut der = params
+            .self_signed(&key)
+            .expect("certificate")
+            .der()
+            .to_vec();
+        assert_eq!(from.len(), to.len());
+        let mut index = 0;
+        while index + from.len() <= der.len() {
+            if &der[index..index + from.len()] == from {
+                der[index..index + from.len()].copy_from_slice(to);
+            }
+            index += 1;
+        }
+        der
+    }
+
+    #[test]
+    fn names_with_invalid_utf8_or_control_bytes_are_escaped_and_kept_raw() {
+        // CN "evil\xff\xfe.test" (invalid UTF-8) and a dNSName with an ESC in it.
+        let der = hostile_certificate(
+            "evilXX.test",
+            &["good.test", "escQQ.test"],
+            b"evilXX",
+            b"evil\xff\xfe",
+        );
+        let der = {
+            let mut der = der;
+            let at = der.windows(5).position(|w| w == b"escQQ").expect("san");
+            der[at + 3] = 0x1b;
+            der[at + 4] = b'[';
+            der
+        };
+        let cert = parse_certificate(&der, 0).expect("still a certificate");
+        assert_eq!(cert.common_name.as_deref(), Some("evil\\x{ff}\\x{fe}.test"));
+        assert_eq!(cert.subject, "CN=evil\\x{ff}\\x{fe}.test");
+        assert!(!cert.subject.contains("X509Error"), "{}", cert.subject);
+        assert_eq!(cert.dns_names, vec!["good.test", "esc\\u{1b}[.test"]);
+        let fields: Vec<&str> = cert
+            .escaped_names
+            .iter()
+            .map(|n| n.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["dns_names[1]", "subject", "issuer", "common_name"]
+        );
+        let common = cert
+            .escaped_names
+            .iter()
+            .find(|n| n.field == "common_name")
+            .unwrap();
+        assert_eq!(common.raw, b"evil\xff\xfe.test");
+    }
+
+    #[test]
+    fn a_san_x509_parser_refuses_still_gives_its_names_escaped() {
+        // A byte over 0x7f in a dNSName: no IA5String, so x509-parser drops the extension.
+        let der = hostile_certificate(
+            "ok.test",
+            &["good.test", "badQQ.test"],
+            b"badQQ",
+            b"bad\xe9\x01",
+        );
+        let cert = parse_certificate(&der, 0).expect("still a certificate");
+        assert_eq!(cert.dns_names, vec!["good.test", "bad\\x{e9}\\u{1}.test"]);
+        assert_eq!(cert.escaped_names[0].field, "dns_names[1]");
     }
 }

@@ -137,7 +137,8 @@ fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<usize, TrustEr
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+    let bytes = crate::files::read_capped(path, crate::files::MAX_PEM_BYTES)
+        .map_err(|e| error(e.to_string()))?;
     let mut added = 0;
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|e| error(e.to_string()))?;

@@ -73,13 +73,14 @@ impl Prober {
     }
 }
 
-/// A reply that could not be read: over a size limit, or malformed.
+/// A reply that could not be read: over one of tlscheck's size limits, or malformed (a record
+/// longer than TLS allows is malformed: the limit is the protocol's).
 fn reply_error(error: ReplyError) -> ProbeError {
     let kind = match error {
-        ReplyError::RecordTooLong { .. }
-        | ReplyError::HandshakeMessageTooLong { .. }
-        | ReplyError::ReplyTooLong => ErrorKind::TooLarge,
-        _ => ErrorKind::Protocol,
+        ReplyError::HandshakeMessageTooLong { .. } | ReplyError::ReplyTooLong => {
+            ErrorKind::TooLarge
+        }
+        _ => ErrorKind::Malformed,
     };
     ProbeError::new(kind, Step::Handshake, error.to_string())
 }

@@ -85,11 +85,34 @@ pub(super) fn judge(
             (Some(flight), hello)
         }
         ServerReply::HelloRetryRequest(hello) if version == ProtocolVersion::Tls13 => (None, hello),
+        // Only a client offering TLS 1.3 may be asked to retry: no answer to judge.
+        ServerReply::HelloRetryRequest(_) => {
+            return Verdict::Failed(ProbeError::new(
+                ErrorKind::Malformed,
+                Step::Handshake,
+                format!(
+                    "a HelloRetryRequest to a {} hello (only TLS 1.3 has them)",
+                    crate::tls::version_name(version.wire())
+                ),
+            ))
+        }
         ServerReply::Alert(alert) if NO_COMMON_SUITE_ALERTS.contains(&alert.description) => {
             return Verdict::NoCommonSuite(evidence)
         }
         _ => return Verdict::NotSpoken(evidence),
     };
+    if hello.version() > version.wire() {
+        // A server may only choose a version the client offered: no answer to judge.
+        return Verdict::Failed(ProbeError::new(
+            ErrorKind::Malformed,
+            Step::Handshake,
+            format!(
+                "a ServerHello of {} to a {} hello",
+                crate::tls::version_name(hello.version()),
+                crate::tls::version_name(version.wire())
+            ),
+        ));
+    }
     if hello.version() != version.wire() {
         return Verdict::NotSpoken(Reply::LowerVersion(hello.version()));
     }

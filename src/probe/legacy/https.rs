@@ -123,9 +123,9 @@ async fn https_get(
     Ok(HttpsResponseFacts {
         url: format!("https://{authority}{path}"),
         status_code: response.status().as_u16(),
-        location: header_text(&response, LOCATION),
-        server: header_text(&response, SERVER),
-        hsts: header_text(&response, STRICT_TRANSPORT_SECURITY).map(|raw| parse_hsts(&raw)),
+        location: header_text(&response, LOCATION)?,
+        server: header_text(&response, SERVER)?,
+        hsts: header_text(&response, STRICT_TRANSPORT_SECURITY)?.map(|raw| parse_hsts(&raw)),
     })
 }
 

@@ -219,6 +219,10 @@ pub struct Hostname {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Certificate {
+    /// Names shown escaped (invalid UTF-8, control characters, bidirectional overrides), each
+    /// with its raw bytes in hex. Absent from reports written before it was recorded.
+    #[serde(default)]
+    pub escaped_names: Vec<EscapedName>,
     pub subject: String,
     pub issuer: String,
     pub common_name: Option<String>,
@@ -244,6 +248,14 @@ pub struct Certificate {
     pub sct_count: usize,
     pub must_staple: bool,
     pub pem: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct EscapedName {
+    /// `subject`, `issuer`, `common_name` or `dns_names[N]`.
+    pub field: String,
+    /// The raw bytes, lower-case hex (a distinguished name's DER, a string's bytes).
+    pub hex: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -540,6 +552,14 @@ fn chain(facts: &facts::ChainFacts) -> Chain {
 
 fn certificate(facts: &facts::CertificateFacts) -> Certificate {
     Certificate {
+        escaped_names: facts
+            .escaped_names
+            .iter()
+            .map(|name| EscapedName {
+                field: name.field.clone(),
+                hex: crate::text::hex(&name.raw),
+            })
+            .collect(),
         subject: facts.subject.clone(),
         issuer: facts.issuer.clone(),
         common_name: facts.common_name.clone(),
