@@ -70,6 +70,8 @@ fn server(accepted: &[(ProtocolVersion, &[u16])]) -> HostFacts {
     let mut facts = HostFacts::unscanned(target, NOW, Duration::from_secs(120));
     let (best, best_suites) = accepted.last().expect("a version");
     facts.connection = Outcome::Ok(ConnectionFacts {
+        client: tlscheck::facts::HandshakeClient::Rustls,
+        strict_client_failure: None,
         protocol: best.wire(),
         cipher_suite: best_suites.first().copied().unwrap_or(0),
         key_exchange_group: Some(0x001D),

@@ -82,6 +82,8 @@ fn facts() -> HostFacts {
     let mut facts = HostFacts::unscanned(target, NOW, Duration::from_secs(120));
     facts.duration = Duration::from_millis(42);
     facts.connection = Outcome::Ok(ConnectionFacts {
+        client: tlscheck::facts::HandshakeClient::Rustls,
+        strict_client_failure: None,
         protocol: 0x0304,
         cipher_suite: 0x1302,
         key_exchange_group: Some(0x001D),

@@ -17,9 +17,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # prometheus: installs `prometheus` and `promtool` in /usr/bin (tests/prometheus.rs checks the
 # exposition with promtool, tests/prometheus_server.rs runs a real Prometheus against `tlscheck serve`).
 # time: tests/servers reads tlscheck's peak memory with GNU time (`time -f %M`).
+# curl: tests/legacy_scan.rs compares the legacy client's HTTPS, HSTS and redirect facts with what
+# curl sees (through OpenSSL at security level 0) on the same TLS 1.0-only and CBC-only servers.
 apt_packages=(nginx apache2 gnutls-bin openssl ca-certificates sslscan testssl.sh python3 python3-pip
-    perl libmonitoring-plugin-perl prometheus time)
-needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool)
+    perl libmonitoring-plugin-perl prometheus time curl)
+needed_tools=(nginx apache2 gnutls-serv openssl sslscan testssl python3 prometheus promtool curl)
 # PyPI packages, pinned to the releases the tests were checked with (module:requirement).
 # Flask: tests/single_connection_server.rs runs its single-threaded development server, and
 # tests/suggest.rs the app --suggest python writes.

@@ -445,7 +445,7 @@ fn tls12_only_server_negotiates_tls12_with_the_servers_cipher() {
 }
 
 #[test]
-fn tls10_only_server_is_reported_as_handshake_failure_with_its_alert() {
+fn tls10_only_server_is_reported_as_a_modern_handshake_failure_with_its_alert() {
     // OpenSSL 3 speaks TLS 1.0 only at security level 0.
     let server = OpensslServer::new("good-fullchain.pem", "good.key")
         .arg("-tls1")
@@ -454,8 +454,11 @@ fn tls10_only_server_is_reported_as_handshake_failure_with_its_alert() {
     let (output, report) = scan(trusting_test_root(scan_args_for("good.test", &server)));
 
     assert_at(&report, "/unreachable", serde_json::Value::Null);
-    assert_at(&report, "/tls/status", "failed");
-    let reason = str_at(&report, "/tls/reason");
+    // rustls is refused; tlscheck's legacy client connects and says so.
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/tls/client", "legacy");
+    assert_at(&report, "/tls/protocol", "TLSv1.0");
+    let reason = str_at(&report, "/tls/strict_client_error/reason");
     assert!(
         reason.contains("protocol_version"),
         "names the alert: {reason:?}"
@@ -468,7 +471,7 @@ fn tls10_only_server_is_reported_as_handshake_failure_with_its_alert() {
 }
 
 #[test]
-fn legacy_cipher_only_server_is_reported_as_handshake_failure_with_its_alert() {
+fn legacy_cipher_only_server_is_reported_as_a_modern_handshake_failure_with_its_alert() {
     // RSA key exchange with AES-CBC-SHA: no suite rustls offers.
     let server = OpensslServer::new("good-fullchain.pem", "good.key")
         .tls12_only()
@@ -477,13 +480,17 @@ fn legacy_cipher_only_server_is_reported_as_handshake_failure_with_its_alert() {
     let report = scan_json(trusting_test_root(scan_args_for("good.test", &server)));
 
     assert_at(&report, "/unreachable", serde_json::Value::Null);
-    assert_at(&report, "/tls/status", "failed");
-    let reason = str_at(&report, "/tls/reason");
+    assert_at(&report, "/tls/status", "ok");
+    assert_at(&report, "/tls/client", "legacy");
+    assert_at(&report, "/tls/cipher_suite", "TLS_RSA_WITH_AES_128_CBC_SHA");
+    let reason = str_at(&report, "/tls/strict_client_error/reason");
     assert!(
         reason.contains("handshake_failure"),
         "names the alert: {reason:?}"
     );
     assert_finding(&report, "tls.handshake-failed");
+    // The page was fetched over the legacy connection.
+    assert_at(&report, "/https/status_code", 200);
 }
 
 #[test]

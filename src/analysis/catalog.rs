@@ -227,9 +227,10 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    HandshakeFailed = "tls.handshake-failed", Connection, [Critical], Connection,
+    HandshakeFailed = "tls.handshake-failed", Connection, [Critical, Medium], Connection,
         "A modern client (TLS 1.2/1.3, current cipher suites) cannot connect",
-        "", ["RFC 8446", "RFC 5246"];
+        "medium when tlscheck's legacy client connected with what current browsers still accept (TLS 1.2, AES, ECDHE or RSA)",
+        ["RFC 8446", "RFC 5246"];
     SignatureUnverifiable = "tls.signature-unverifiable", Connection, [High], Connection,
         "The server's handshake signature does not verify for a modern client",
         "", ["RFC 8446 section 4.4.3"];

@@ -200,6 +200,8 @@ mod tests {
             (ProtocolVersion::Tls13, Support::Unknown(timeout)),
         ]));
         facts.connection = Outcome::Ok(ConnectionFacts {
+            client: crate::facts::HandshakeClient::Rustls,
+            strict_client_failure: None,
             protocol: 0x0304,
             cipher_suite: 0x1301,
             key_exchange_group: None,

@@ -522,7 +522,11 @@ impl Exporter {
         let record = Record { facts, assessment };
         let body = target_metrics(std::slice::from_ref(&record), TargetLabel::Omitted).render();
         let elapsed = started.elapsed().as_secs_f64();
-        let success = record.facts.connection.ok().is_some();
+        let success = record
+            .facts
+            .connection
+            .ok()
+            .is_some_and(|connection| connection.by_modern_client());
         {
             let mut counts = self.counts();
             if success {

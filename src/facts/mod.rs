@@ -122,9 +122,34 @@ pub struct TargetFacts {
     pub connected_to: Option<SocketAddr>,
 }
 
-/// The negotiated TLS connection, as rustls saw it.
+/// Which client completed the handshake a [`ConnectionFacts`] describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandshakeClient {
+    /// rustls: TLS 1.2 and 1.3 with AEAD suites only, as strict modern clients.
+    Rustls,
+    /// tlscheck's own legacy client (`probe::legacy`), tried when rustls could not connect:
+    /// SSLv3 to TLS 1.2 with CBC, RC4, 3DES and GCM suites.
+    Legacy,
+}
+
+impl HandshakeClient {
+    /// Stable machine name, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandshakeClient::Rustls => "rustls",
+            HandshakeClient::Legacy => "legacy",
+        }
+    }
+}
+
+/// The negotiated TLS connection, as the client that made it saw it: rustls, or when rustls
+/// could not connect, the legacy client.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConnectionFacts {
+    /// The client that completed this handshake.
+    pub client: HandshakeClient,
+    /// With the legacy client: how rustls, a strict modern client, failed against the server.
+    pub strict_client_failure: Option<ProbeError>,
     /// Wire version, e.g. 0x0304.
     pub protocol: u16,
     /// IANA code point.
@@ -139,6 +164,13 @@ pub struct ConnectionFacts {
     /// The server's handshake signature could not be verified by rustls (e.g. an RSA key under
     /// 2048 bits); the scan went on so the rest could be reported.
     pub signature_failure: Option<CertificateFailure>,
+}
+
+impl ConnectionFacts {
+    /// rustls, a strict modern client, made this connection.
+    pub fn by_modern_client(&self) -> bool {
+        self.client == HandshakeClient::Rustls
+    }
 }
 
 /// A name from a certificate that is shown escaped, with the bytes it really holds.

@@ -24,6 +24,7 @@ use crate::facts::{
 };
 use crate::probe::connector::Session;
 use crate::probe::http::{get, header_text};
+use crate::probe::legacy::https as legacy;
 use crate::probe::watch::{self, Watched};
 
 /// The crypto provider every probe uses: aws-lc-rs with every suite and group it has, so we can
@@ -214,7 +215,47 @@ pub async fn probe(
         .await;
     let handshake = handshake.map_err(|error| watch::lock(&seen).classify(error));
     watch::lock(&seen).done = true;
+    let mut client_auth_from_legacy = None;
     let (connection, https) = match handshake {
+        Err(error) if legacy::worth_trying(&error) => {
+            // rustls cannot talk to this server: the legacy client may (one more connection).
+            let server_name = match &request.server_name {
+                ServerName::DnsName(name) => Some(name.as_ref().to_string()),
+                _ => None,
+            };
+            match legacy::probe(
+                request.address,
+                server_name.as_deref(),
+                &request.authority,
+                &request.path,
+                session,
+                error.clone(),
+            )
+            .await
+            {
+                Ok(found) => {
+                    let mut record = lock(&verifier_record);
+                    if record.chain.is_empty() {
+                        if let Some((leaf, rest)) = found.chain.split_first() {
+                            let leaf = CertificateDer::from(leaf.clone());
+                            let rest: Vec<CertificateDer<'static>> =
+                                rest.iter().cloned().map(CertificateDer::from).collect();
+                            record.trust_error = chain_trust_error(
+                                &settings.verifier,
+                                &leaf,
+                                &rest,
+                                &request.server_name,
+                                UnixTime::now(),
+                            );
+                            record.chain = std::iter::once(leaf).chain(rest).collect();
+                        }
+                    }
+                    client_auth_from_legacy = found.client_auth_request;
+                    (Ok(found.connection), Some(found.https))
+                }
+                Err(_) => (Err(error), None),
+            }
+        }
         Err(error) => (Err(error), None),
         Ok(stream) => {
             let facts = connection_facts(
@@ -234,7 +275,9 @@ pub async fn probe(
         }
     };
     let verifier = lock(&verifier_record).clone();
-    let client_auth_request = lock(&client_auth_request).clone();
+    let client_auth_request = lock(&client_auth_request)
+        .clone()
+        .or(client_auth_from_legacy);
     Ok(HandshakeRecord {
         connected_to: request.address,
         tcp_connect,
@@ -257,6 +300,8 @@ fn connection_facts(
 ) -> ConnectionFacts {
     let ocsp_len = verifier.ocsp_response.len();
     ConnectionFacts {
+        client: crate::facts::HandshakeClient::Rustls,
+        strict_client_failure: None,
         protocol: connection.protocol_version().map(u16::from).unwrap_or(0),
         cipher_suite: connection
             .negotiated_cipher_suite()

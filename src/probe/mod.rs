@@ -12,6 +12,7 @@ pub mod dns;
 pub mod enumerate;
 pub mod handshake;
 pub mod http;
+pub mod legacy;
 pub mod redirect;
 pub mod watch;
 

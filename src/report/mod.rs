@@ -100,7 +100,16 @@ impl SummaryRow {
         SummaryRow {
             input: facts.target.input.clone(),
             protocol: match &facts.connection {
-                Outcome::Ok(connection) => crate::tls::version_name(connection.protocol),
+                Outcome::Ok(connection) if connection.by_modern_client() => {
+                    crate::tls::version_name(connection.protocol)
+                }
+                // Only tlscheck's legacy client connected: say so beside the version.
+                Outcome::Ok(connection) => {
+                    format!(
+                        "{} (legacy client)",
+                        crate::tls::version_name(connection.protocol)
+                    )
+                }
                 Outcome::Failed(_) => "handshake failed".into(),
                 Outcome::Skipped(_) => "-".into(),
             },

@@ -321,10 +321,15 @@ impl NagiosRenderer {
         ));
         match &facts.connection {
             Outcome::Ok(connection) => lines.push(format!(
-                "  connection: {} {}, handshake {:.3} s",
+                "  connection: {} {}, handshake {:.3} s{}",
                 crate::tls::version_name(connection.protocol),
                 crate::tls::suites::iana_name(connection.cipher_suite),
-                connection.handshake.as_secs_f64()
+                connection.handshake.as_secs_f64(),
+                if connection.by_modern_client() {
+                    ""
+                } else {
+                    " (legacy client; a modern client cannot connect)"
+                }
             )),
             Outcome::Failed(error) => lines.push(format!(
                 "  connection: failed: {}",

@@ -471,9 +471,13 @@ fn add_record(exposition: &mut Exposition, record: &Record, label: TargetLabel) 
 
     // A probe succeeds when a TLS handshake with the target completed (rustls: TLS 1.2 or 1.3,
     // what current clients speak), whatever the certificate: the verdict says whether the
-    // target passes.
+    // target passes. A connection only tlscheck's legacy client could make is no success.
     let connection = facts.connection.ok();
-    put(PROBE_SUCCESS, &[], flag(connection.is_some()));
+    put(
+        PROBE_SUCCESS,
+        &[],
+        flag(connection.is_some_and(|c| c.by_modern_client())),
+    );
     put(PROBE_DURATION, &[], facts.duration.as_secs_f64());
     put(PROBE_TIMEOUT, &[], facts.budget.as_secs_f64());
 

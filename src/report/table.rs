@@ -270,6 +270,20 @@ fn render_connection(out: &mut String, facts: &HostFacts, marks: &Marks, options
     let connection_subject = Subject::Connection;
     match &facts.connection {
         Outcome::Ok(tls) => {
+            if let Some(error) = &tls.strict_client_failure {
+                rows.add_cells(vec![
+                    plain("Client"),
+                    plain("tlscheck's legacy client (rustls could not connect)"),
+                ]);
+                rows.add_cells(vec![
+                    plain("Modern client"),
+                    marks.cell(
+                        format!("FAILED: {}", describe::error(error)),
+                        &connection_subject,
+                        false,
+                    ),
+                ]);
+            }
             rows.add_cells(vec![plain("Protocol"), plain(version_name(tls.protocol))]);
             rows.add_cells(vec![
                 plain("Cipher suite"),

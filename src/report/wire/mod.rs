@@ -171,6 +171,10 @@ pub struct Target {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Connection {
+    /// `rustls`, or `legacy` when tlscheck's legacy client made the connection.
+    pub client: String,
+    /// With the legacy client: how rustls, a strict modern client, failed.
+    pub strict_client_error: Option<Error>,
     pub protocol: String,
     pub cipher_suite: String,
     pub cipher_suite_code: String,
@@ -479,6 +483,8 @@ fn target(target: &facts::TargetFacts) -> Target {
 
 fn connection(facts: &facts::ConnectionFacts, chain: Option<&facts::ChainFacts>) -> Connection {
     Connection {
+        client: facts.client.as_str().to_string(),
+        strict_client_error: facts.strict_client_failure.as_ref().map(Error::from_fact),
         protocol: version_name(facts.protocol),
         cipher_suite: suites::iana_name(facts.cipher_suite),
         cipher_suite_code: format!("0x{:04X}", facts.cipher_suite),
