@@ -37,6 +37,7 @@ for path in replies:
     data = path.read_bytes()
     for control in (0, 1, 2, 15, 255):
         put("server_reply", bytes([control]) + data)
+    put("legacy_handshake", data)
     suite = None
     version = 0x0303
     for kind, body in handshake_messages(data):
@@ -94,7 +95,7 @@ for path in sorted((root / "testdata").rglob("*.json")):
     put("report_json", path.read_bytes())
 
 for target in ["server_reply", "server_messages", "certificate", "http_values", "target_syntax",
-               "policy_file", "report_json", "pem_files"]:
+               "policy_file", "report_json", "pem_files", "legacy_handshake"]:
     count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
     print(f"{target}: {count} seeds")
     if count == 0:
